@@ -1,0 +1,1 @@
+"""Ahual: Prefect flows, tasks and the `ahual` command line."""

@@ -1,0 +1,89 @@
+"""The `ahual` command line. Exit status: 0 all loaded, 1 something was rejected, 2 usage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from flows import config
+
+EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Keep Prefect's state under AHUAL_HOME and its console chatter out of the analyst's way.
+
+    Must run before prefect is imported. Explicit settings from the environment win.
+    """
+    if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
+        prefect_home = config.ahual_home() / "prefect"
+        prefect_home.mkdir(parents=True, exist_ok=True)
+        os.environ["PREFECT_HOME"] = str(prefect_home)
+    level = "INFO" if verbose else "WARNING"
+    for handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
+        os.environ.setdefault(f"PREFECT_LOGGING_HANDLERS_{handler}_LEVEL", level)
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="ahual",
+        description="Ahual: validated data on the religious situation by region. State lives "
+                    f"in AHUAL_HOME (now {config.ahual_home()}).",
+        epilog="Exit status: 0 everything loaded, 1 something was rejected (see quarantine/), "
+               "2 usage error.")
+    top.add_argument("-v", "--verbose", action="store_true", help="show Prefect's own logs")
+    commands = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    commands.add_parser("demo", help="run the whole pipeline on the bundled demo data")
+
+    ingest = commands.add_parser("ingest", help="validate and load input files")
+    kinds = ingest.add_subparsers(dest="kind", required=True, metavar="KIND")
+    reg = kinds.add_parser("registrations", help="regional registration reports (CSV/XLSX)")
+    reg.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    commands.add_parser("build", help="rebuild the marts and publish the warehouse")
+    commands.add_parser("status", help="paths, last loads, quarantine, who has not reported")
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    _quiet_prefect(args.verbose)
+    try:
+        return _run(args)
+    except KeyboardInterrupt:
+        print("interrupted: nothing half-loaded is published", file=sys.stderr)
+        return EXIT_REJECTED
+    except (FileNotFoundError, RuntimeError) as error:
+        print(f"ahual: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "status":
+        from flows.status import print_status
+
+        return print_status()
+    if args.command == "build":
+        from flows.build import build_marts
+
+        build_marts()
+        return EXIT_OK
+    if args.command == "ingest":
+        from flows.ingest import ingest
+
+        missing = [str(f) for f in args.files if not f.is_file()]
+        if missing:
+            print(f"ahual: no such file: {', '.join(missing)}", file=sys.stderr)
+            return EXIT_USAGE
+        outcomes = ingest(args.kind, [str(f.resolve()) for f in args.files])
+        return EXIT_REJECTED if any(o.status == "rejected" for o in outcomes) else EXIT_OK
+    if args.command == "demo":
+        from flows.demo import demo
+
+        return EXIT_OK if demo() else EXIT_REJECTED
+    raise AssertionError(args.command)

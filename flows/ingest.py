@@ -1,0 +1,160 @@
+"""Ingest: receive -> read and parse -> validate (GX) -> load all-or-nothing, or quarantine.
+
+One machinery for every input kind; a kind only says how to parse its files, which suite
+checks them and which raw table takes them. Each file is a few coarse Prefect tasks (never one
+per row), and the whole run holds the working warehouse's writer lock.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from prefect import flow, runtime, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+
+from flows import registrations
+from flows.problems import InputRejected, Problem
+from flows.progress import say
+from flows.quarantine import quarantine
+from flows.readers import read_table
+from flows.validation import validate
+from warehouse import store
+
+
+@dataclass(frozen=True)
+class InputKind:
+    name: str
+    suite: str
+    raw_table: str
+    parse: Callable[[pd.DataFrame, str], pd.DataFrame]
+
+
+KINDS = {
+    "registrations": InputKind("registrations", "registrations", "registration_rows",
+                               registrations.parse),
+}
+
+
+@dataclass
+class FileOutcome:
+    file: str
+    status: str  # loaded | unchanged | rejected
+    rows: int = 0
+    batch_id: int | None = None
+    problems: list[Problem] = field(default_factory=list)
+    quarantined: str | None = None
+    data_docs: str | None = None
+
+    def line(self) -> str:
+        if self.status == "loaded":
+            return f"loaded    {self.file}: {self.rows} rows as batch {self.batch_id}"
+        if self.status == "unchanged":
+            return f"unchanged {self.file}: already loaded as batch {self.batch_id}"
+        return f"REJECTED  {self.file}: {len(self.problems)} problem(s); kept in {self.quarantined}"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+@task(name="check file", cache_policy=NO_CACHE)
+def check_file(path: Path, kind: InputKind
+               ) -> tuple[pd.DataFrame | None, list[Problem], str | None]:
+    """Read, parse and validate one file; the rows are returned only if every rule holds."""
+    try:
+        rows = kind.parse(read_table(path), path.name)
+    except InputRejected as refused:
+        return None, refused.problems, None
+    outcome = validate(rows, kind.suite, path.name)
+    return (rows if outcome.success else None), outcome.problems, outcome.data_docs
+
+
+@task(name="load file", cache_policy=NO_CACHE)
+def load_file(path: Path, sha256: str, kind: InputKind, rows: pd.DataFrame) -> int:
+    with store.connect() as con:
+        return store.load_batch(con, kind=kind.name, file_name=path.name, sha256=sha256,
+                                size=path.stat().st_size, table=kind.raw_table, rows=rows,
+                                flow_run_id=_flow_run_id())
+
+
+@task(name="quarantine file", cache_policy=NO_CACHE)
+def quarantine_file(path: Path, sha256: str, kind: InputKind, problems: list[Problem]) -> str:
+    kept = quarantine(path, sha256, kind.name, problems)
+    with store.connect() as con:
+        store.record_rejection(con, kind=kind.name, file_name=path.name, sha256=sha256,
+                               rules="; ".join(sorted({p.rule for p in problems})),
+                               reason="\n".join(p.plain() for p in problems),
+                               quarantine_path=str(kept.parent), flow_run_id=_flow_run_id())
+    return str(kept.parent)
+
+
+def ingest_one(path: Path, kind: InputKind) -> FileOutcome:
+    """Take one file through the gate. Call inside `store.exclusive()`."""
+    if not path.is_file():
+        problem = Problem(path.name, "file readable", f"no such file: {path}")
+        return FileOutcome(path.name, "rejected", problems=[problem], quarantined="(not kept: "
+                           "the file does not exist)")
+    sha256 = sha256_of(path)
+    with store.connect() as con:
+        batch_id = store.loaded_batch(con, kind.name, sha256)
+    if batch_id is not None:
+        return FileOutcome(path.name, "unchanged", batch_id=batch_id)
+    rows, problems, docs = check_file(path, kind)
+    if rows is None:
+        kept = quarantine_file(path, sha256, kind, problems)
+        return FileOutcome(path.name, "rejected", problems=problems, quarantined=kept,
+                           data_docs=docs)
+    batch_id = load_file(path, sha256, kind, rows)
+    return FileOutcome(path.name, "loaded", rows=len(rows), batch_id=batch_id, data_docs=docs)
+
+
+def report_outcomes(kind: str, outcomes: list[FileOutcome]) -> None:
+    """Say what happened to every file, on the terminal and as Prefect artifacts."""
+    table = []
+    for outcome in outcomes:
+        say(outcome.line())
+        for problem in outcome.problems:
+            say(f"          {problem.plain()}")
+        table.append({"file": outcome.file, "status": outcome.status, "rows": outcome.rows,
+                      "batch": outcome.batch_id or "",
+                      "rule": "; ".join(sorted({p.rule for p in outcome.problems})),
+                      "first problem": outcome.problems[0].plain() if outcome.problems else ""})
+    if _flow_run_id():
+        create_table_artifact(key=f"ingest-{kind}", table=table,
+                              description=f"What `ahual ingest {kind}` did with each file")
+        counts = {s: sum(o.status == s for o in outcomes) for s in ("loaded", "unchanged",
+                                                                   "rejected")}
+        create_markdown_artifact(key=f"ingest-{kind}-summary", markdown=(
+            f"## Ingest {kind}\n\n{counts['loaded']} loaded, {counts['unchanged']} unchanged, "
+            f"{counts['rejected']} rejected.\n"))
+
+
+@flow(name="ingest")
+def ingest(kind: str, files: list[str], build: bool = True) -> list[FileOutcome]:
+    """Validate and load files of one input kind, then rebuild and publish the marts."""
+    from flows.build import build_marts
+
+    spec = KINDS[kind]
+    outcomes = []
+    with store.exclusive(on_wait=say):
+        for i, name in enumerate(files, 1):
+            say(f"[{i}/{len(files)}] {kind}: {Path(name).name}")
+            outcomes.append(ingest_one(Path(name), spec))
+        report_outcomes(kind, outcomes)
+        # Rejections are recorded too, so `ahual status` on the published copy shows them.
+        if build and any(o.status != "unchanged" for o in outcomes):
+            build_marts()
+    return outcomes
+
+
+def _flow_run_id() -> str | None:
+    return runtime.flow_run.id

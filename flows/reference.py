@@ -1,0 +1,87 @@
+"""Reference data from `datasets/reference/` and the one label normaliser every input kind uses.
+
+A region or confession may be given by code, by an official kk/ru/en name or by any alias in
+`aliases.csv`; all of them resolve through `Vocabulary.resolve`, never through per-file dicts.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from functools import cache
+
+import pandas as pd
+
+from flows import config
+
+_DROP = re.compile(r"[.,«»\"'()“”„]")
+_SPACE = re.compile(r"\s+")
+
+
+def normalise_label(text: str) -> str:
+    """Fold a label for matching: case, ё/е, punctuation and spacing do not matter."""
+    text = _DROP.sub(" ", str(text).casefold().replace("ё", "е"))
+    return _SPACE.sub(" ", text).strip()
+
+
+@dataclass
+class Vocabulary:
+    """Labels of one kind (regions or confessions) mapped to codes."""
+
+    kind: str
+    codes: set[str]
+    labels: dict[str, str] = field(default_factory=dict)  # normalised label -> code
+    spelled: dict[str, str] = field(default_factory=dict)  # normalised label -> as written
+
+    def add(self, label: str, code: str) -> None:
+        key = normalise_label(label)
+        if not key:
+            return
+        known = self.labels.get(key)
+        if known is not None and known != code:
+            raise ValueError(f"{self.kind} label «{label}» means both {known} and {code}")
+        self.labels[key] = code
+        self.spelled.setdefault(key, str(label).strip())
+
+    def resolve(self, label: str) -> str | None:
+        text = str(label).strip()
+        if text in self.codes:
+            return text
+        return self.labels.get(normalise_label(text))
+
+    def suggest(self, label: str) -> str | None:
+        """A close known label, for "did you mean" in error messages."""
+        hits = difflib.get_close_matches(normalise_label(label), self.labels, n=1, cutoff=0.75)
+        return self.spelled[hits[0]] if hits else None
+
+
+def _read(name: str) -> pd.DataFrame:
+    return pd.read_csv(config.REFERENCE / name, dtype=str, keep_default_na=False)
+
+
+@cache
+def regions() -> pd.DataFrame:
+    return _read("regions.csv")
+
+
+@cache
+def confessions() -> pd.DataFrame:
+    return _read("confessions.csv")
+
+
+@cache
+def vocabulary(kind: str) -> Vocabulary:
+    """The label vocabulary for `region` or `confession`: codes, official names and aliases."""
+    table, code_column = {"region": (regions(), "region_code"),
+                          "confession": (confessions(), "confession_code")}[kind]
+    vocab = Vocabulary(kind, set(table[code_column]))
+    for row in table.itertuples(index=False):
+        code = getattr(row, code_column)
+        vocab.add(code, code)
+        for lang in ("kk", "ru", "en"):
+            vocab.add(getattr(row, f"name_{lang}"), code)
+    aliases = _read("aliases.csv")
+    for row in aliases.loc[aliases["kind"] == kind].itertuples(index=False):
+        vocab.add(row.alias, row.code)
+    return vocab

@@ -1,0 +1,66 @@
+"""Shared fixtures: one Prefect test harness per session, a fresh AHUAL_HOME per test, and a
+demo warehouse built once for the tests that read marts."""
+
+from __future__ import annotations
+
+import csv
+import os
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+for _handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
+    os.environ.setdefault(f"PREFECT_LOGGING_HANDLERS_{_handler}_LEVEL", "WARNING")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_harness():
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield
+
+
+@pytest.fixture
+def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "ahual-home"
+    monkeypatch.setenv("AHUAL_HOME", str(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def demo_home(tmp_path_factory: pytest.TempPathFactory, prefect_harness) -> Path:
+    """AHUAL_HOME after `ahual demo` (run once per session through the real CLI entry)."""
+    from flows.cli import main
+
+    path = tmp_path_factory.mktemp("demo") / "ahual-home"
+    patch = pytest.MonkeyPatch()
+    patch.setenv("AHUAL_HOME", str(path))
+    try:
+        assert main(["demo"]) == 0
+    finally:
+        patch.undo()
+    return path
+
+
+@pytest.fixture
+def in_demo_home(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("AHUAL_HOME", str(demo_home))
+    return demo_home
+
+
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -> Path:
+    with open(path, "w", encoding=encoding, newline="") as handle:
+        csv.writer(handle, delimiter=delimiter).writerows(rows)
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list]) -> Path:
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path

@@ -1,0 +1,1 @@
+"""DuckDB warehouse: loader-owned raw tables, SQL models (staging -> core -> marts), publishing."""
