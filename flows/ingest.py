@@ -12,31 +12,34 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import pandas as pd
 from prefect import flow, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import registrations
+from flows.parsed import Parsed
 from flows.problems import InputRejected, Problem
 from flows.progress import say
 from flows.quarantine import quarantine
-from flows.readers import read_table
 from flows.validation import validate
 from warehouse import store
 
 
 @dataclass(frozen=True)
 class InputKind:
+    """An input kind: how to turn one received file into checked rows for raw tables.
+
+    `parse(path, options)` reads and interprets the file (raising InputRejected when it cannot)
+    and says which frames go to which raw tables and which GX suite checks which frame.
+    `options` carries command-line context such as a survey's study id.
+    """
+
     name: str
-    suite: str
-    raw_table: str
-    parse: Callable[[pd.DataFrame, str], pd.DataFrame]
+    parse: Callable[[Path, dict], Parsed]
 
 
 KINDS = {
-    "registrations": InputKind("registrations", "registrations", "registration_rows",
-                               registrations.parse),
+    "registrations": InputKind("registrations", registrations.parse_file),
 }
 
 
@@ -67,22 +70,26 @@ def sha256_of(path: Path) -> str:
 
 
 @task(name="check file", cache_policy=NO_CACHE)
-def check_file(path: Path, kind: InputKind
-               ) -> tuple[pd.DataFrame | None, list[Problem], str | None]:
+def check_file(path: Path, kind: InputKind, options: dict
+               ) -> tuple[Parsed | None, list[Problem], str | None]:
     """Read, parse and validate one file; the rows are returned only if every rule holds."""
     try:
-        rows = kind.parse(read_table(path), path.name)
+        parsed = kind.parse(path, options)
     except InputRejected as refused:
         return None, refused.problems, None
-    outcome = validate(rows, kind.suite, path.name)
-    return (rows if outcome.success else None), outcome.problems, outcome.data_docs
+    problems, docs = [], None
+    for suite, frame in parsed.checks:
+        outcome = validate(frame, suite, path.name)
+        problems += outcome.problems
+        docs = outcome.data_docs or docs
+    return (None if problems else parsed), problems, docs
 
 
 @task(name="load file", cache_policy=NO_CACHE)
-def load_file(path: Path, sha256: str, kind: InputKind, rows: pd.DataFrame) -> int:
+def load_file(path: Path, sha256: str, kind: InputKind, parsed: Parsed) -> int:
     with store.connect() as con:
         return store.load_batch(con, kind=kind.name, file_name=path.name, sha256=sha256,
-                                size=path.stat().st_size, table=kind.raw_table, rows=rows,
+                                size=path.stat().st_size, tables=parsed.tables,
                                 flow_run_id=_flow_run_id())
 
 
@@ -97,7 +104,7 @@ def quarantine_file(path: Path, sha256: str, kind: InputKind, problems: list[Pro
     return str(kept.parent)
 
 
-def ingest_one(path: Path, kind: InputKind) -> FileOutcome:
+def ingest_one(path: Path, kind: InputKind, options: dict | None = None) -> FileOutcome:
     """Take one file through the gate. Call inside `store.exclusive()`."""
     if not path.is_file():
         problem = Problem(path.name, "file readable", f"no such file: {path}")
@@ -108,13 +115,13 @@ def ingest_one(path: Path, kind: InputKind) -> FileOutcome:
         batch_id = store.loaded_batch(con, kind.name, sha256)
     if batch_id is not None:
         return FileOutcome(path.name, "unchanged", batch_id=batch_id)
-    rows, problems, docs = check_file(path, kind)
-    if rows is None:
+    parsed, problems, docs = check_file(path, kind, options or {})
+    if parsed is None:
         kept = quarantine_file(path, sha256, kind, problems)
         return FileOutcome(path.name, "rejected", problems=problems, quarantined=kept,
                            data_docs=docs)
-    batch_id = load_file(path, sha256, kind, rows)
-    return FileOutcome(path.name, "loaded", rows=len(rows), batch_id=batch_id, data_docs=docs)
+    batch_id = load_file(path, sha256, kind, parsed)
+    return FileOutcome(path.name, "loaded", rows=parsed.rows, batch_id=batch_id, data_docs=docs)
 
 
 def report_outcomes(kind: str, outcomes: list[FileOutcome]) -> None:
@@ -139,7 +146,8 @@ def report_outcomes(kind: str, outcomes: list[FileOutcome]) -> None:
 
 
 @flow(name="ingest")
-def ingest(kind: str, files: list[str], build: bool = True) -> list[FileOutcome]:
+def ingest(kind: str, files: list[str], options: dict | None = None,
+           build: bool = True) -> list[FileOutcome]:
     """Validate and load files of one input kind, then rebuild and publish the marts."""
     from flows.build import build_marts
 
@@ -148,7 +156,7 @@ def ingest(kind: str, files: list[str], build: bool = True) -> list[FileOutcome]
     with store.exclusive(on_wait=say):
         for i, name in enumerate(files, 1):
             say(f"[{i}/{len(files)}] {kind}: {Path(name).name}")
-            outcomes.append(ingest_one(Path(name), spec))
+            outcomes.append(ingest_one(Path(name), spec, options))
         report_outcomes(kind, outcomes)
         # Rejections are recorded too, so `ahual status` on the published copy shows them.
         if build and any(o.status != "unchanged" for o in outcomes):

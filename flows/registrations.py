@@ -10,12 +10,15 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 import yaml
 
 from flows import config
+from flows.parsed import Parsed
 from flows.problems import InputRejected, Problem
+from flows.readers import read_table
 from flows.reference import normalise_label, vocabulary
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S")
@@ -35,6 +38,12 @@ def _header_roles() -> dict[str, str]:
         for header in spec["headers"]:
             roles[normalise_label(header)] = column
     return roles
+
+
+def parse_file(path: Path, options: dict) -> Parsed:
+    """A registration report file -> rows for raw.registration_rows, checked by its suite."""
+    rows = parse(read_table(path), path.name)
+    return Parsed(tables={"registration_rows": rows}, checks=[("registrations", rows)])
 
 
 def parse(table: pd.DataFrame, file_name: str) -> pd.DataFrame:

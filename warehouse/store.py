@@ -87,20 +87,24 @@ def loaded_batch(con: duckdb.DuckDBPyConnection, kind: str, sha256: str) -> int 
 
 
 def load_batch(con: duckdb.DuckDBPyConnection, *, kind: str, file_name: str, sha256: str,
-               size: int, table: str, rows: pd.DataFrame, flow_run_id: str | None) -> int:
-    """Insert one accepted file and its rows in a single transaction: all of it or none of it."""
+               size: int, tables: dict[str, pd.DataFrame], flow_run_id: str | None) -> int:
+    """Insert one accepted file and its rows in a single transaction: all of it or none of it.
+
+    `tables` maps raw table names to frames; columns are matched by name and every row gets the
+    new batch_id.
+    """
     con.execute("BEGIN TRANSACTION")
     try:
         batch_id = con.execute(
             "SELECT coalesce(max(batch_id), 0) + 1 FROM raw.load_batches").fetchone()[0]
         con.execute("INSERT INTO raw.load_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [batch_id, kind, file_name, sha256, size, len(rows), datetime.now(),
-                     flow_run_id])
-        staged = rows.assign(batch_id=batch_id)
-        columns = [c[0] for c in con.execute(f"DESCRIBE raw.{table}").fetchall()]
-        con.register("incoming_rows", staged[columns])
-        con.execute(f"INSERT INTO raw.{table} SELECT * FROM incoming_rows")
-        con.unregister("incoming_rows")
+                    [batch_id, kind, file_name, sha256, size,
+                     sum(len(rows) for rows in tables.values()), datetime.now(), flow_run_id])
+        for table, rows in tables.items():
+            columns = [c[0] for c in con.execute(f"DESCRIBE raw.{table}").fetchall()]
+            con.register("incoming_rows", rows.assign(batch_id=batch_id)[columns])
+            con.execute(f"INSERT INTO raw.{table} SELECT * FROM incoming_rows")
+            con.unregister("incoming_rows")
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
