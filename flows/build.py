@@ -1,13 +1,22 @@
-"""Build: load the reference reports, rebuild every model in one transaction, publish."""
+"""Build: load the reference reports, rebuild every model, check the marts, publish.
+
+Validation is the gate: the marts are rebuilt in the working warehouse, checked against their
+GX suites (expectations/marts/), and only a build that passes is published.
+"""
 
 from __future__ import annotations
+
+import json
+from datetime import datetime
 
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
 from flows import config
+from flows.problems import InputRejected
 from flows.progress import say
+from flows.validation import validate
 from warehouse import runner, store
 
 REFERENCE_REPORTS = {"registrations": "reports/national_registrations_*.csv"}
@@ -16,9 +25,39 @@ REFERENCE_REPORTS = {"registrations": "reports/national_registrations_*.csv"}
 @task(name="run models", cache_policy=NO_CACHE)
 def run_models() -> dict[str, int]:
     with store.connect() as con:
-        counts = runner.build(con, progress=say)
+        return runner.build(con, progress=say)
+
+
+@task(name="check marts", cache_policy=NO_CACHE)
+def check_marts(mart_rows: dict[str, int]) -> dict[str, dict]:
+    """Validate every mart that has a suite; refuse to publish if any critical rule fails."""
+    results, problems = {}, []
+    with store.connect() as con:
+        for table in mart_rows:
+            suite = "marts/" + table.split(".", 1)[1]
+            if not (config.EXPECTATIONS / f"{suite}.json").exists():
+                continue
+            frame = con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pandas()
+            outcome = validate(frame, suite, table)
+            results[suite] = {"success": outcome.success, "rows": outcome.evaluated,
+                              "problems": [p.plain() for p in outcome.problems]}
+            problems += outcome.problems
+    if problems:
+        raise InputRejected(problems)
+    return results
+
+
+@task(name="record build", cache_policy=NO_CACHE)
+def record_build(mart_rows: dict[str, int], validation: dict[str, dict]) -> int:
+    with store.connect() as con:
+        build_id = con.execute(
+            "SELECT coalesce(max(build_id), 0) + 1 FROM raw.builds").fetchone()[0]
+        last_batch = con.execute("SELECT max(batch_id) FROM raw.load_batches").fetchone()[0]
+        con.execute("INSERT INTO raw.builds VALUES (?, ?, ?, ?, ?, ?)",
+                    [build_id, datetime.now(), config.code_version(), last_batch,
+                     json.dumps(mart_rows), json.dumps(validation)])
         con.execute("CHECKPOINT")
-    return counts
+    return int(build_id)
 
 
 @flow(name="build-marts")
@@ -34,6 +73,9 @@ def build_marts() -> dict[str, int]:
                 report_outcomes(f"reference-{kind}", outcomes)
         say("building marts ...")
         counts = run_models()
+        say("checking marts ...")
+        validation = check_marts(counts)
+        record_build(counts, validation)
         published = store.publish()
     for table, rows in counts.items():
         say(f"  {table}: {rows} rows")

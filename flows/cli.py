@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from flows import config
+from flows.problems import InputRejected
 
 EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
 
@@ -46,6 +47,13 @@ def parser() -> argparse.ArgumentParser:
     reg.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     commands.add_parser("build", help="rebuild the marts and publish the warehouse")
+
+    snap = commands.add_parser("snapshot", help="write the quarterly snapshot (Parquet + "
+                               "manifest) of a closed quarter")
+    snap.add_argument("--quarter", metavar="YYYYQn",
+                      help="the quarter, e.g. 2008Q4 (default: the last closed quarter)")
+    snap.add_argument("--diff", nargs=2, metavar=("FROM", "TO"),
+                      help="show what changed between two snapshots instead")
     commands.add_parser("status", help="paths, last loads, quarantine, who has not reported")
     return top
 
@@ -58,7 +66,11 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted: nothing half-loaded is published", file=sys.stderr)
         return EXIT_REJECTED
-    except (FileNotFoundError, RuntimeError) as error:
+    except InputRejected as refused:
+        for problem in refused.problems:
+            print(f"ahual: {problem.plain()}", file=sys.stderr)
+        return EXIT_REJECTED
+    except (FileNotFoundError, RuntimeError, ValueError) as error:
         print(f"ahual: {error}", file=sys.stderr)
         return EXIT_REJECTED
 
@@ -72,6 +84,14 @@ def _run(args: argparse.Namespace) -> int:
         from flows.build import build_marts
 
         build_marts()
+        return EXIT_OK
+    if args.command == "snapshot":
+        from flows.snapshot import diff, snapshot
+
+        if args.diff:
+            print("\n".join(diff(*args.diff)))
+            return EXIT_OK
+        snapshot(args.quarter)
         return EXIT_OK
     if args.command == "ingest":
         from flows.ingest import ingest

@@ -56,3 +56,21 @@ def gx_root() -> Path:
 
 def data_docs_index() -> Path:
     return gx_root() / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+def code_version() -> str:
+    """The git commit of this checkout (with "+dirty" if it has local changes), else the
+    package version."""
+    import subprocess
+
+    try:
+        commit = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "--short=12", "HEAD"],
+                                capture_output=True, text=True, timeout=10, check=True).stdout
+        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain",
+                                "--untracked-files=no"],
+                               capture_output=True, text=True, timeout=10).stdout
+        return commit.strip() + ("+dirty" if dirty.strip() else "")
+    except (OSError, subprocess.SubprocessError):
+        from importlib.metadata import version
+
+        return f"ahual {version('ahual')}"

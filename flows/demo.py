@@ -8,6 +8,7 @@ from flows import config
 from flows.build import build_marts
 from flows.ingest import ingest
 from flows.progress import say
+from flows.snapshot import snapshot
 from warehouse import store
 
 # Demo files meant to be refused, to show quarantine at work.
@@ -26,6 +27,7 @@ def demo() -> bool:
         "consistent with the programme's national counts)")
     outcomes = ingest("registrations", [str(p) for p in files], build=False)
     build_marts()
+    taken = snapshot()
     expected = {p.name for p in folder.glob(REJECTED_ON_PURPOSE)}
     rejected = {o.file for o in outcomes if o.status == "rejected"}
     with store.read_published() as con:
@@ -41,6 +43,7 @@ def demo() -> bool:
             f"2007 unattributed: {gap[0] if gap else 'n/a'}")
     say("\nWhere the results are:")
     say(f"  published warehouse  {config.published_warehouse()}  (marts.*, open read-only)")
+    say(f"  quarterly snapshot   {taken.folder}  (Parquet + manifest.json)")
     say(f"  quarantine           {config.quarantine_dir()}")
     say(f"  validation Data Docs {config.data_docs_index()}")
     say("  explore              notebooks/01-registrations.ipynb")

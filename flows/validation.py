@@ -31,8 +31,9 @@ class ValidationOutcome:
     data_docs: str | None
 
 
-def load_suite(name: str) -> dict:
-    return json.loads((config.EXPECTATIONS / f"{name}.json").read_text(encoding="utf-8"))
+def load_suite(path: str) -> dict:
+    """A suite file under expectations/, e.g. "registrations" or "marts/registrations"."""
+    return json.loads((config.EXPECTATIONS / f"{path}.json").read_text(encoding="utf-8"))
 
 
 @cache
@@ -45,10 +46,12 @@ def _context(root: str):
     return context
 
 
-def _checkpoint(suite_name: str):
+def _checkpoint(suite_path: str):
     """Register (or refresh) the suite, its pandas asset and a checkpoint in the GX project."""
     import great_expectations as gx
 
+    suite_dict = load_suite(suite_path)
+    suite_name = suite_dict["name"]
     context = _context(str(config.gx_root()))
     source = context.data_sources.add_or_update_pandas("ahual")
     try:
@@ -59,7 +62,7 @@ def _checkpoint(suite_name: str):
         batch = asset.get_batch_definition("whole file")
     except (KeyError, LookupError):
         batch = asset.add_batch_definition_whole_dataframe("whole file")
-    suite = context.suites.add_or_update(gx.ExpectationSuite(**load_suite(suite_name)))
+    suite = context.suites.add_or_update(gx.ExpectationSuite(**suite_dict))
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=suite_name, data=batch, suite=suite))
     return context.checkpoints.add_or_update(gx.Checkpoint(
@@ -70,12 +73,13 @@ def _checkpoint(suite_name: str):
     ))
 
 
-def validate(frame: pd.DataFrame, suite_name: str, file_name: str) -> ValidationOutcome:
-    """Validate `frame` (any index) and describe every failing expectation for the analyst.
+def validate(frame: pd.DataFrame, suite: str, file_name: str) -> ValidationOutcome:
+    """Validate `frame` (any index) against `expectations/<suite>.json` and describe every
+    failing expectation for the analyst.
 
-    Rows are named by the frame's `source_row` column (spreadsheet row numbers).
+    Rows are named by the frame's `source_row` column (spreadsheet row numbers) when it has one.
     """
-    checkpoint = _checkpoint(suite_name)
+    checkpoint = _checkpoint(suite)
     batch = frame.reset_index(drop=True)
     result = checkpoint.run(batch_parameters={"dataframe": batch})
     problems: list[Problem] = []
@@ -116,8 +120,10 @@ def _describe(item, meta: dict, batch: pd.DataFrame, file_name: str, raised) -> 
             hint = vocabulary(kind).suggest(fields[suggest_column])
             if hint:
                 message += f"; did you mean «{hint}»?"
-        problems.append(Problem(file_name, rule, message, row=int(row["source_row"]),
-                                column=row.get("source_column") or None,
+        source_row = row.get("source_row")
+        problems.append(Problem(file_name, rule, message,
+                                row=None if source_row is None else int(source_row),
+                                column=fields.get("source_column") or None,
                                 value=str(fields.get(checked_column, ""))))
     if total > len(positions):
         problems.append(Problem(file_name, rule,

@@ -64,3 +64,14 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
         book.active.append(row)
     book.save(path)
     return path
+
+
+@pytest.fixture
+def demo_copy(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A private copy of the demo AHUAL_HOME, for tests that change it."""
+    import shutil
+
+    path = tmp_path / "ahual-home"
+    shutil.copytree(demo_home, path, ignore=shutil.ignore_patterns("prefect", "gx"))
+    monkeypatch.setenv("AHUAL_HOME", str(path))
+    return path

@@ -27,6 +27,16 @@ CREATE TABLE IF NOT EXISTS raw.rejections (
     flow_run_id     VARCHAR
 );
 
+-- One row per published build: what it held and whether its marts passed their suites.
+CREATE TABLE IF NOT EXISTS raw.builds (
+    build_id      INTEGER   PRIMARY KEY,
+    built_at      TIMESTAMP NOT NULL,
+    code_version  VARCHAR   NOT NULL,
+    last_batch_id INTEGER,
+    mart_rows     JSON      NOT NULL,   -- {"marts.registrations": 1052, ...}
+    validation    JSON      NOT NULL    -- {"marts/registrations": {"success": true, ...}, ...}
+);
+
 CREATE TABLE IF NOT EXISTS raw.registration_rows (
     batch_id         INTEGER NOT NULL,
     source_row       INTEGER NOT NULL,
