@@ -55,6 +55,12 @@ def parser() -> argparse.ArgumentParser:
     snap.add_argument("--diff", nargs=2, metavar=("FROM", "TO"),
                       help="show what changed between two snapshots instead")
     commands.add_parser("status", help="paths, last loads, quarantine, who has not reported")
+    check = commands.add_parser("completeness", help="who has not reported for a half-year")
+    check.add_argument("--period", metavar="YYYYHn",
+                       help="the half-year, e.g. 2008H2 (default: the last closed one)")
+    commands.add_parser("inbox", help="ingest the files waiting in AHUAL_HOME/inbox/<kind>/")
+    commands.add_parser("serve", help="run the scheduled deployments against a Prefect server "
+                        "(PREFECT_API_URL, or a local one it starts)")
     return top
 
 
@@ -84,6 +90,20 @@ def _run(args: argparse.Namespace) -> int:
         from flows.build import build_marts
 
         build_marts()
+        return EXIT_OK
+    if args.command == "completeness":
+        from flows.completeness import completeness_check
+
+        missing = completeness_check(args.period)
+        return EXIT_REJECTED if any(missing.values()) else EXIT_OK
+    if args.command == "inbox":
+        from flows.inbox import ingest_inbox
+
+        return EXIT_REJECTED if any(ingest_inbox().values()) else EXIT_OK
+    if args.command == "serve":
+        from flows.serve import serve
+
+        serve()
         return EXIT_OK
     if args.command == "snapshot":
         from flows.snapshot import diff, snapshot

@@ -86,7 +86,8 @@ def write_files(quarter: Period, folder: Path) -> dict:
             files[path.name] = {"mart": f"marts.{mart}", "rows": table.num_rows,
                                 "sha256": sha256_of(path),
                                 "schema": {f.name: str(f.type) for f in table.schema}}
-        loads = [dict(zip(("batch_id", "kind", "file_name", "file_sha256", "loaded_at"), r, strict=True))
+        fields = ("batch_id", "kind", "file_name", "file_sha256", "loaded_at")
+        loads = [dict(zip(fields, r, strict=True))
                  for r in con.execute("SELECT batch_id, kind, file_name, file_sha256, "
                                       "strftime(loaded_at, '%Y-%m-%dT%H:%M:%S') "
                                       "FROM raw.load_batches ORDER BY batch_id").fetchall()]

@@ -1,0 +1,47 @@
+"""The scheduled flows run directly too: inbox ingest and the completeness check."""
+
+from __future__ import annotations
+
+from flows import config
+from flows.cli import main
+from flows.serve import SCHEDULES
+from tests.conftest import write_csv
+
+
+def test_inbox_files_are_ingested_then_moved_aside(demo_copy):
+    inbox = config.inbox_dir() / "registrations"
+    inbox.mkdir(parents=True)
+    write_csv(inbox / "good.csv", [["as_of", "region", "confession", "associations"],
+                                   ["2010-01-01", "Astana city", "ISL", "40"]])
+    write_csv(inbox / "bad.csv", [["as_of", "region", "confession", "associations"],
+                                  ["2010-01-01", "Atlantis", "ISL", "40"]])
+    assert main(["inbox"]) == 1
+    assert not list(inbox.glob("*.csv"))
+    assert [p.name for p in inbox.glob("processed/*/*")] == ["good.csv"]
+    assert [p.name for p in inbox.glob("rejected/*/*")] == ["bad.csv"]
+    assert main(["inbox"]) == 0  # nothing waiting
+
+
+def test_completeness_names_the_regions_that_have_not_reported(demo_copy, capsys):
+    assert main(["completeness", "--period", "2008H2"]) == 0  # all 16 reported as of 2009-01-01
+    assert main(["completeness", "--period", "2009H2"]) == 1  # nobody has, as of 2010-01-01
+    out = capsys.readouterr().out
+    assert "16 region(s) missing" in out and "75 Almaty city" in out
+
+
+def test_every_schedule_is_a_real_cron_in_almaty_time():
+    from prefect.schedules import Cron
+
+    for _, cron, _ in SCHEDULES.values():
+        Cron(cron, timezone="Asia/Almaty")
+
+
+def test_the_production_prefect_yaml_matches_ahual_serve():
+    import yaml
+
+    spec = yaml.safe_load((config.REPO_ROOT / "flows" / "prefect.yaml").read_text())
+    found = {d["name"]: (d["entrypoint"], d["schedules"][0]["cron"],
+                         d["schedules"][0]["timezone"]) for d in spec["deployments"]}
+    expected = {name: ("flows/{}.py:{}".format(*target.split(".", 1)[1].split(":")), cron,
+                       "Asia/Almaty") for name, (target, cron, _) in SCHEDULES.items()}
+    assert found == expected
