@@ -6,6 +6,7 @@ GX suites (expectations/marts/), and only a build that passes is published.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import datetime
 
@@ -20,6 +21,38 @@ from flows.validation import validate
 from warehouse import runner, store
 
 REFERENCE_REPORTS = {"registrations": "reports/national_registrations_*.csv"}
+# Everything a build reads besides the loaded rows; a change to any of it rebuilds.
+BUILD_INPUTS = ("warehouse/**/*.sql", "warehouse/**/*.yml", "datasets/reference/**/*.csv",
+                "expectations/marts/*.json")
+
+
+def inputs_hash() -> str:
+    """Fingerprint of what the marts are made from: loads, rejections, models, reference data
+    and mart suites. A build whose fingerprint matches the last one has nothing to do."""
+    digest = hashlib.sha256()
+    with store.connect() as con:
+        state = con.execute(
+            "SELECT (SELECT count(*) FROM raw.load_batches), "
+            "(SELECT coalesce(max(batch_id), 0) FROM raw.load_batches), "
+            "(SELECT count(*) FROM raw.rejections), "
+            "(SELECT coalesce(max(rejected_at)::varchar, '') FROM raw.rejections)").fetchone()
+    digest.update(repr(state).encode())
+    for pattern in BUILD_INPUTS:
+        for path in sorted(config.REPO_ROOT.glob(pattern)):
+            digest.update(str(path.relative_to(config.REPO_ROOT)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def last_build(fingerprint: str) -> dict[str, int] | None:
+    """Mart row counts of the published build if it was made from exactly these inputs."""
+    if not config.published_warehouse().exists():
+        return None
+    with store.connect() as con:
+        row = con.execute("SELECT mart_rows FROM raw.builds WHERE inputs_hash = ? "
+                          "AND build_id = (SELECT max(build_id) FROM raw.builds)",
+                          [fingerprint]).fetchone()
+    return None if row is None else json.loads(row[0])
 
 
 @task(name="run models", cache_policy=NO_CACHE)
@@ -48,21 +81,22 @@ def check_marts(mart_rows: dict[str, int]) -> dict[str, dict]:
 
 
 @task(name="record build", cache_policy=NO_CACHE)
-def record_build(mart_rows: dict[str, int], validation: dict[str, dict]) -> int:
+def record_build(mart_rows: dict[str, int], validation: dict[str, dict], fingerprint: str) -> int:
     with store.connect() as con:
         build_id = con.execute(
             "SELECT coalesce(max(build_id), 0) + 1 FROM raw.builds").fetchone()[0]
         last_batch = con.execute("SELECT max(batch_id) FROM raw.load_batches").fetchone()[0]
-        con.execute("INSERT INTO raw.builds VALUES (?, ?, ?, ?, ?, ?)",
-                    [build_id, datetime.now(), config.code_version(), last_batch,
+        con.execute("INSERT INTO raw.builds VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [build_id, datetime.now(), config.code_version(), last_batch, fingerprint,
                      json.dumps(mart_rows), json.dumps(validation)])
         con.execute("CHECKPOINT")
     return int(build_id)
 
 
 @flow(name="build-marts")
-def build_marts() -> dict[str, int]:
-    """Rebuild the marts from everything loaded and publish the warehouse atomically."""
+def build_marts(force: bool = False) -> dict[str, int]:
+    """Rebuild the marts from everything loaded and publish the warehouse atomically; skipped
+    when nothing they are made from has changed since the published build (unless `force`)."""
     from flows.ingest import KINDS, ingest_one, report_outcomes
 
     with store.exclusive(on_wait=say):
@@ -71,11 +105,17 @@ def build_marts() -> dict[str, int]:
                         for path in sorted(config.REFERENCE.glob(pattern))]
             if any(o.status != "unchanged" for o in outcomes):
                 report_outcomes(f"reference-{kind}", outcomes)
+        fingerprint = inputs_hash()
+        unchanged = None if force else last_build(fingerprint)
+        if unchanged is not None:
+            say(f"marts up to date: nothing changed since the published build "
+                f"({config.published_warehouse()})")
+            return unchanged
         say("building marts ...")
         counts = run_models()
         say("checking marts ...")
         validation = check_marts(counts)
-        record_build(counts, validation)
+        record_build(counts, validation, fingerprint)
         published = store.publish()
     for table, rows in counts.items():
         say(f"  {table}: {rows} rows")

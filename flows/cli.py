@@ -46,7 +46,9 @@ def parser() -> argparse.ArgumentParser:
     reg = kinds.add_parser("registrations", help="regional registration reports (CSV/XLSX)")
     reg.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
-    commands.add_parser("build", help="rebuild the marts and publish the warehouse")
+    build = commands.add_parser("build", help="rebuild the marts and publish the warehouse")
+    build.add_argument("--force", action="store_true",
+                       help="rebuild even if nothing changed since the last build")
 
     snap = commands.add_parser("snapshot", help="write the quarterly snapshot (Parquet + "
                                "manifest) of a closed quarter")
@@ -89,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "build":
         from flows.build import build_marts
 
-        build_marts()
+        build_marts(force=args.force)
         return EXIT_OK
     if args.command == "completeness":
         from flows.completeness import completeness_check

@@ -132,3 +132,22 @@ def test_usage_errors_exit_2():
     with pytest.raises(SystemExit) as exited:
         main(["ingest", "sermons", "x.csv"])
     assert exited.value.code == 2
+
+
+def test_a_build_with_nothing_new_is_skipped_unless_forced(home, tmp_path, capsys):
+    path = write_csv(tmp_path / "akmola.csv", GOOD)
+    assert main(["ingest", "registrations", str(path)]) == 0
+    builds = published("SELECT count(*) FROM raw.builds")[0][0]
+    assert main(["build"]) == 0
+    assert "marts up to date" in capsys.readouterr().out
+    assert published("SELECT count(*) FROM raw.builds")[0][0] == builds
+    assert main(["build", "--force"]) == 0
+    assert published("SELECT count(*) FROM raw.builds")[0][0] == builds + 1
+
+
+def test_refusing_the_same_file_again_keeps_one_quarantine_entry(home, tmp_path):
+    bad = write_csv(tmp_path / "bad.csv", [GOOD[0], ["2008-01-01", "Nowhere", "ISL", "1"]])
+    assert main(["ingest", "registrations", str(bad)]) == 1
+    assert main(["ingest", "registrations", str(bad)]) == 1
+    assert published("SELECT count(*) FROM raw.rejections")[0][0] == 1
+    assert len(list((config.quarantine_dir() / "registrations").iterdir())) == 1

@@ -15,7 +15,8 @@ CREATE TABLE IF NOT EXISTS raw.load_batches (
     UNIQUE (kind, file_sha256)
 );
 
--- One row per refused file (the file itself is kept under AHUAL_HOME/quarantine/).
+-- One row per refused file (the file itself is kept under AHUAL_HOME/quarantine/); refusing the
+-- same bytes again updates its row.
 CREATE TABLE IF NOT EXISTS raw.rejections (
     kind            VARCHAR   NOT NULL,
     file_name       VARCHAR   NOT NULL,
@@ -24,7 +25,8 @@ CREATE TABLE IF NOT EXISTS raw.rejections (
     rules           VARCHAR   NOT NULL,
     reason          VARCHAR   NOT NULL,
     quarantine_path VARCHAR   NOT NULL,
-    flow_run_id     VARCHAR
+    flow_run_id     VARCHAR,
+    PRIMARY KEY (kind, file_sha256)
 );
 
 -- One row per published build: what it held and whether its marts passed their suites.
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS raw.builds (
     built_at      TIMESTAMP NOT NULL,
     code_version  VARCHAR   NOT NULL,
     last_batch_id INTEGER,
+    inputs_hash   VARCHAR   NOT NULL,   -- loads, rejections, models, reference data, suites
     mart_rows     JSON      NOT NULL,   -- {"marts.registrations": 1052, ...}
     validation    JSON      NOT NULL    -- {"marts/registrations": {"success": true, ...}, ...}
 );

@@ -115,7 +115,7 @@ def load_batch(con: duckdb.DuckDBPyConnection, *, kind: str, file_name: str, sha
 def record_rejection(con: duckdb.DuckDBPyConnection, *, kind: str, file_name: str, sha256: str,
                      rules: str, reason: str, quarantine_path: str,
                      flow_run_id: str | None) -> None:
-    con.execute("INSERT INTO raw.rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    con.execute("INSERT OR REPLACE INTO raw.rejections VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 [kind, file_name, sha256, datetime.now(), rules, reason, quarantine_path,
                  flow_run_id])
 
