@@ -60,6 +60,8 @@ def parser() -> argparse.ArgumentParser:
     check = commands.add_parser("completeness", help="who has not reported for a half-year")
     check.add_argument("--period", metavar="YYYYHn",
                        help="the half-year, e.g. 2008H2 (default: the last closed one)")
+    commands.add_parser("doctor", help="check the warehouse is whole: lineage, batches, "
+                        "quarantine, marts against core")
     commands.add_parser("inbox", help="ingest the files waiting in AHUAL_HOME/inbox/<kind>/")
     commands.add_parser("serve", help="run the scheduled deployments against a Prefect server "
                         "(PREFECT_API_URL, or a local one it starts)")
@@ -98,6 +100,10 @@ def _run(args: argparse.Namespace) -> int:
 
         missing = completeness_check(args.period)
         return EXIT_REJECTED if any(missing.values()) else EXIT_OK
+    if args.command == "doctor":
+        from flows.doctor import print_doctor
+
+        return print_doctor()
     if args.command == "inbox":
         from flows.inbox import ingest_inbox
 
