@@ -43,6 +43,9 @@ def read_table(path: Path) -> pd.DataFrame:
     if frame.empty:
         raise InputRejected([Problem(name, "file readable", "the file has no rows")])
     header, body = frame.iloc[0].tolist(), frame.iloc[1:]
+    if body.empty:
+        raise InputRejected([Problem(name, "file readable",
+                                     "the file has a header but no data rows")])
     body.columns = _unique_headers(header)
     body.index = body.index + 1  # 0-based position -> spreadsheet row number
     return body

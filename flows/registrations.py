@@ -21,6 +21,7 @@ from flows.problems import InputRejected, Problem
 from flows.readers import read_table
 from flows.reference import normalise_label, vocabulary
 
+MAX_REPORT_BYTES = 20 * 2**20
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S")
 DASHES = {"-", "–", "—"}
 _NUMBER_SPACES = re.compile(r"[\s\u00a0\u202f]")
@@ -42,6 +43,13 @@ def _header_roles() -> dict[str, str]:
 
 def parse_file(path: Path, options: dict) -> Parsed:
     """A registration report file -> rows for raw.registration_rows, checked by its suite."""
+    size = path.stat().st_size
+    if size > MAX_REPORT_BYTES:
+        raise InputRejected([Problem(
+            path.name, "file size",
+            f"the file is {size / 2**20:.0f} MB; a registration report is at most "
+            f"{MAX_REPORT_BYTES // 2**20} MB (16 regions x ~50 confessions is a few KB). "
+            "Is this the right file?")])
     rows = parse(read_table(path), path.name)
     return Parsed(tables={"registration_rows": rows}, checks=[("registrations", rows)])
 
@@ -51,6 +59,13 @@ def parse(table: pd.DataFrame, file_name: str) -> pd.DataFrame:
     roles = _header_roles()
     role_of = {h: roles.get(normalise_label(h)) for h in table.columns}
     by_role = {role: h for h, role in role_of.items() if role}
+    doubled = sorted({r for r in by_role if list(role_of.values()).count(r) > 1})
+    if doubled:
+        raise InputRejected([Problem(
+            file_name, "one column per meaning",
+            f"several columns mean {r}: "
+            f"{', '.join(repr(h) for h, role in role_of.items() if role == r)}", row=1)
+            for r in doubled])
     missing = [c for c in ("as_of", "region") if c not in by_role]
     if missing:
         raise InputRejected([Problem(
@@ -71,6 +86,12 @@ def _long(table: pd.DataFrame, by_role: dict[str, str], file_name: str) -> pd.Da
         raise InputRejected([Problem(
             file_name, "required columns present",
             f"a long-layout report needs a column for {' and '.join(absent)}", row=1)])
+    unknown = [h for h in table.columns if h not in by_role.values()]
+    if unknown:  # silently ignoring a column could drop data the sender meant us to load
+        raise InputRejected([Problem(
+            file_name, "known columns",
+            f"column «{h}» is not part of a registration report; if it is free text, head it "
+            "«note»", row=1, column=h) for h in unknown])
     return pd.DataFrame({
         "source_row": table.index.astype("int64"),
         "source_column": None,  # named only in the wide layout, where it is the confession
