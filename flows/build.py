@@ -44,15 +44,18 @@ def inputs_hash() -> str:
     return digest.hexdigest()
 
 
-def last_build(fingerprint: str) -> dict[str, int] | None:
-    """Mart row counts of the published build if it was made from exactly these inputs."""
+def published_build(fingerprint: str) -> dict[str, int] | None:
+    """Mart row counts of the published build if it was made from exactly these inputs.
+
+    Asks the published file, not the working one: a build killed before publishing has
+    recorded itself in the working file only.
+    """
     if not config.published_warehouse().exists():
         return None
-    with store.connect() as con:
-        row = con.execute("SELECT mart_rows FROM raw.builds WHERE inputs_hash = ? "
-                          "AND build_id = (SELECT max(build_id) FROM raw.builds)",
-                          [fingerprint]).fetchone()
-    return None if row is None else json.loads(row[0])
+    with store.read_published() as con:
+        row = con.execute("SELECT inputs_hash, mart_rows FROM raw.builds "
+                          "ORDER BY build_id DESC LIMIT 1").fetchone()
+    return json.loads(row[1]) if row and row[0] == fingerprint else None
 
 
 @task(name="run models", cache_policy=NO_CACHE)
@@ -106,7 +109,7 @@ def build_marts(force: bool = False) -> dict[str, int]:
             if any(o.status != "unchanged" for o in outcomes):
                 report_outcomes(f"reference-{kind}", outcomes)
         fingerprint = inputs_hash()
-        unchanged = None if force else last_build(fingerprint)
+        unchanged = None if force else published_build(fingerprint)
         if unchanged is not None:
             say(f"marts up to date: nothing changed since the published build "
                 f"({config.published_warehouse()})")

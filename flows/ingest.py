@@ -158,8 +158,9 @@ def ingest(kind: str, files: list[str], options: dict | None = None,
             say(f"[{i}/{len(files)}] {kind}: {Path(name).name}")
             outcomes.append(ingest_one(Path(name), spec, options))
         report_outcomes(kind, outcomes)
-        # Rejections are recorded too, so `ahual status` on the published copy shows them.
-        if build and any(o.status != "unchanged" for o in outcomes):
+        # Always ask: the build skips itself when the published warehouse is up to date, and
+        # catches up when an earlier run was stopped between loading and publishing.
+        if build:
             build_marts()
     return outcomes
 
