@@ -28,4 +28,4 @@ lint: install ## ruff
 	$(BIN)/ruff check flows warehouse tests datasets
 
 demo-data: install ## regenerate the demo inputs (deterministic)
-	$(BIN)/python datasets/demo/make_registrations.py
+	cd datasets/demo && for g in make_registrations make_monitoring make_surveys make_progress; do ../../$(BIN)/python $$g.py || exit 1; done

@@ -45,6 +45,22 @@ def parser() -> argparse.ArgumentParser:
     kinds = ingest.add_subparsers(dest="kind", required=True, metavar="KIND")
     reg = kinds.add_parser("registrations", help="regional registration reports (CSV/XLSX)")
     reg.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    mon = kinds.add_parser("monitoring", help="regional monitoring sheets of one round")
+    mon.add_argument("--round", type=int, required=True, metavar="N",
+                     help="the monitoring round (1-3)")
+    mon.add_argument("files", nargs="+", type=Path, metavar="FILE")
+
+    survey = kinds.add_parser("survey", help="one study's respondent microdata (.sav, or CSV "
+                              "with a codebook)")
+    survey.add_argument("--study", required=True, metavar="ID",
+                        help="the study, e.g. S04 (datasets/reference/studies/studies.csv)")
+    survey.add_argument("--codebook", type=Path, metavar="PATH",
+                        help="codebook CSV (default: FILE.codebook.csv beside a CSV file)")
+    survey.add_argument("files", nargs=1, type=Path, metavar="FILE")
+
+    prog = kinds.add_parser("progress", help="agencies' half-year progress reports on the "
+                            "programme's measures (CSV/XLSX)")
+    prog.add_argument("files", nargs="+", type=Path, metavar="FILE")
 
     build = commands.add_parser("build", help="rebuild the marts and publish the warehouse")
     build.add_argument("--force", action="store_true",
@@ -56,6 +72,10 @@ def parser() -> argparse.ArgumentParser:
                       help="the quarter, e.g. 2008Q4 (default: the last closed quarter)")
     snap.add_argument("--diff", nargs=2, metavar=("FROM", "TO"),
                       help="show what changed between two snapshots instead")
+    rep = commands.add_parser("report", help="write the semi-annual information report (HTML "
+                              "and XLSX) under AHUAL_HOME/reports/")
+    rep.add_argument("--period", metavar="YYYYHn",
+                     help="the half-year, e.g. 2008H2 (default: the last closed one)")
     commands.add_parser("status", help="paths, last loads, quarantine, who has not reported")
     check = commands.add_parser("completeness", help="who has not reported for a half-year")
     check.add_argument("--period", metavar="YYYYHn",
@@ -121,6 +141,11 @@ def _run(args: argparse.Namespace) -> int:
             return EXIT_OK
         snapshot(args.quarter)
         return EXIT_OK
+    if args.command == "report":
+        from flows.report import report
+
+        report(args.period)
+        return EXIT_OK
     if args.command == "ingest":
         from flows.ingest import ingest
 
@@ -128,7 +153,11 @@ def _run(args: argparse.Namespace) -> int:
         if missing:
             print(f"ahual: no such file: {', '.join(missing)}", file=sys.stderr)
             return EXIT_USAGE
-        outcomes = ingest(args.kind, [str(f.resolve()) for f in args.files])
+        options = {"monitoring": lambda: {"round": args.round},
+                   "survey": lambda: {"study": args.study,
+                                      "codebook": args.codebook and str(args.codebook.resolve())},
+                   }.get(args.kind, dict)()
+        outcomes = ingest(args.kind, [str(f.resolve()) for f in args.files], options)
         return EXIT_REJECTED if any(o.status == "rejected" for o in outcomes) else EXIT_OK
     if args.command == "demo":
         from flows.demo import demo

@@ -1,7 +1,9 @@
 """Who has not reported: checked on 10 January and 10 July for the half-year just ended.
 
-A registration report for a half-year is the count as of the first day after it (as of
-1 January for the second half, 1 July for the first). Regions are those in force on that day.
+Regions owe a registration report, agencies responsible for programme measures a progress
+report (marts.progress_completeness). A registration report for a half-year is the count as
+of the first day after it (as of 1 January for the second half, 1 July for the first).
+Regions are those in force on that day.
 """
 
 from __future__ import annotations
@@ -26,6 +28,19 @@ ORDER BY regions.region_code
 """
 
 
+MISSING_AGENCIES_SQL = """
+SELECT agency_code, name_en FROM marts.progress_completeness
+WHERE period = $period AND status = 'not reported' ORDER BY agency_code
+"""
+
+
+def missing_agencies(period: Period) -> list[tuple[str, str]]:
+    """Agencies responsible for measures without a progress report for a programme half-year
+    (none expected outside 2007H2-2009H2)."""
+    with store.read_published() as con:
+        return con.execute(MISSING_AGENCIES_SQL, {"period": str(period)}).fetchall()
+
+
 def missing_registrations(period: Period) -> tuple[date, list[tuple[str, str]]]:
     due = period.end.fromordinal(period.end.toordinal() + 1)
     with store.read_published() as con:
@@ -43,11 +58,17 @@ def completeness_check(period: str | None = None) -> dict[str, list[str]]:
     lines = [f"{code} {name}" for code, name in missing]
     say(f"{half}: registration reports as of {due}: "
         + (f"{len(missing)} region(s) missing: {', '.join(lines)}" if missing else "all in"))
+    agencies = [f"{code} {name}" for code, name in missing_agencies(half)]
+    say(f"{half}: progress reports: "
+        + (f"{len(agencies)} agency(ies) missing: {', '.join(agencies)}" if agencies
+           else "all in (or none expected)"))
     create_table_artifact(key="missing-registration-reports",
                           table=[{"region_code": c, "region": n} for c, n in missing]
                           or [{"region_code": "", "region": "none missing"}],
                           description=f"Regions without a registration report as of {due}")
     create_markdown_artifact(key="completeness-summary", markdown=(
         f"## Completeness {half}\n\nRegistration reports as of {due}: "
-        f"**{len(missing)}** region(s) missing." + ("".join(f"\n- {x}" for x in lines))))
-    return {"registrations": lines}
+        f"**{len(missing)}** region(s) missing." + ("".join(f"\n- {x}" for x in lines))
+        + f"\n\nProgress reports: **{len(agencies)}** agency(ies) missing."
+        + "".join(f"\n- {x}" for x in agencies)))
+    return {"registrations": lines, "progress": agencies}

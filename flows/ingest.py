@@ -16,7 +16,7 @@ from prefect import flow, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 
-from flows import registrations
+from flows import monitoring, progress_reports, registrations, surveys
 from flows.parsed import Parsed
 from flows.problems import InputRejected, Problem
 from flows.progress import say
@@ -40,6 +40,9 @@ class InputKind:
 
 KINDS = {
     "registrations": InputKind("registrations", registrations.parse_file),
+    "monitoring": InputKind("monitoring", monitoring.parse_file),
+    "survey": InputKind("survey", surveys.parse_file),
+    "progress": InputKind("progress", progress_reports.parse_file),
 }
 
 

@@ -71,16 +71,35 @@ def confessions() -> pd.DataFrame:
 
 
 @cache
+def indicators() -> pd.DataFrame:
+    return _read("indicators.csv")
+
+
+@cache
+def monitoring_rounds() -> pd.DataFrame:
+    return _read("monitoring_rounds.csv")
+
+
+@cache
+def agencies() -> pd.DataFrame:
+    return _read("programme/agencies.csv")
+
+
+@cache
 def vocabulary(kind: str) -> Vocabulary:
-    """The label vocabulary for `region` or `confession`: codes, official names and aliases."""
+    """The label vocabulary for `region`, `confession`, `indicator` or `agency`: codes,
+    official names, abbreviations and aliases."""
     table, code_column = {"region": (regions(), "region_code"),
-                          "confession": (confessions(), "confession_code")}[kind]
+                          "confession": (confessions(), "confession_code"),
+                          "indicator": (indicators(), "indicator_code"),
+                          "agency": (agencies(), "agency_code")}[kind]
     vocab = Vocabulary(kind, set(table[code_column]))
     for row in table.itertuples(index=False):
         code = getattr(row, code_column)
         vocab.add(code, code)
-        for lang in ("kk", "ru", "en"):
-            vocab.add(getattr(row, f"name_{lang}"), code)
+        for column in ("name_kk", "name_ru", "name_en", "abbreviation_kk"):
+            if column in table:
+                vocab.add(getattr(row, column), code)
     aliases = _read("aliases.csv")
     for row in aliases.loc[aliases["kind"] == kind].itertuples(index=False):
         vocab.add(row.alias, row.code)

@@ -23,6 +23,8 @@ SCHEDULES = {
                      "daily: ingest files dropped in AHUAL_HOME/inbox/<kind>/"),
     "completeness-check": ("flows.completeness:completeness_check", "0 9 10 1,7 *",
                            "10 January and 10 July: who has not reported for the half-year"),
+    "consolidated-report": ("flows.report:report", "0 9 20 1,7 *",
+                            "20 January and 20 July: the semi-annual report to the Government"),
     "quarterly-snapshot": ("flows.snapshot:snapshot", "0 6 1 1,4,7,10 *",
                            "first day after a quarter closes: the quarterly snapshot"),
 }

@@ -46,6 +46,15 @@ def demo_home(tmp_path_factory: pytest.TempPathFactory, prefect_harness) -> Path
     return path
 
 
+@pytest.fixture(scope="module")
+def demo_con(demo_home: Path):
+    """A read-only connection to the demo's published warehouse, shared by a module's tests."""
+    import duckdb
+
+    with duckdb.connect(str(demo_home / "warehouse.duckdb"), read_only=True) as connection:
+        yield connection
+
+
 @pytest.fixture
 def in_demo_home(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("AHUAL_HOME", str(demo_home))

@@ -27,6 +27,8 @@ def test_completeness_names_the_regions_that_have_not_reported(demo_copy, capsys
     assert main(["completeness", "--period", "2009H2"]) == 1  # nobody has, as of 2010-01-01
     out = capsys.readouterr().out
     assert "16 region(s) missing" in out and "75 Almaty city" in out
+    assert main(["completeness", "--period", "2009H1"]) == 1
+    assert "1 agency(ies) missing: MFA" in capsys.readouterr().out
 
 
 def test_every_schedule_is_a_real_cron_in_almaty_time():
@@ -45,3 +47,22 @@ def test_the_production_prefect_yaml_matches_ahual_serve():
     expected = {name: ("flows/{}.py:{}".format(*target.split(".", 1)[1].split(":")), cron,
                        "Asia/Almaty") for name, (target, cron, _) in SCHEDULES.items()}
     assert found == expected
+
+
+def test_inbox_takes_monitoring_rounds_surveys_and_progress(demo_copy, capsys):
+    inbox = config.inbox_dir()
+    demo = config.DEMO
+    (inbox / "monitoring" / "round-3").mkdir(parents=True)
+    (inbox / "survey" / "S02").mkdir(parents=True)
+    (inbox / "progress").mkdir(parents=True)
+    write_csv(inbox / "monitoring" / "round-3" / "atyrau.csv",
+              [["region", "indicator", "value"], ["Atyrau Region", "CONFLICTS", "1"]])
+    for name in ("S02.csv", "S02.codebook.csv"):
+        (inbox / "survey" / "S02" / name).write_bytes((demo / "surveys" / name).read_bytes())
+    write_csv(inbox / "progress" / "mfa-2009H1.csv",
+              [["agency", "measure", "period", "status"], ["MFA", "1", "2009H1", "done"]])
+    assert main(["inbox"]) == 0
+    moved = sorted(p.relative_to(inbox).parts[0] for p in inbox.glob("**/processed/*/*"))
+    assert moved == ["monitoring", "progress", "survey", "survey"]  # codebook moves along
+    main(["completeness", "--period", "2009H1"])
+    assert "2009H1: progress reports: all in" in capsys.readouterr().out  # MFA's has arrived

@@ -80,14 +80,21 @@ def names(file: str, code_column: str) -> pd.DataFrame:
     return pd.read_csv(REFERENCE / file, dtype=str, keep_default_na=False).set_index(code_column)
 
 
-def main() -> None:
+def figures() -> tuple[dict, dict, dict, dict]:
+    """The demo's counts as of 2007, 2008 and 2009, and each region's unattributed remainder
+    (2008 onwards). Deterministic."""
     rng = random.Random(2007)
-    regions, confessions = names("regions.csv", "region_code"), names("confessions.csv",
-                                                                         "confession_code")
     y2007 = counts_2007()
     y2008 = grow(y2007, rng)
     y2009 = grow(y2008, rng)
     unattributed = {r: rng.randint(0, 2) for r in REGIONS_2007}
+    return y2007, y2008, y2009, unattributed
+
+
+def main() -> None:
+    regions, confessions = names("regions.csv", "region_code"), names("confessions.csv",
+                                                                         "confession_code")
+    y2007, y2008, y2009, unattributed = figures()
     OUT.mkdir(exist_ok=True)
     for old in OUT.iterdir():
         old.unlink()

@@ -1,0 +1,1 @@
+"""Benchmark of Ahual's validated loads against DuckDB's own floor (see bench/README.md)."""

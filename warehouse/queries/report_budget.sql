@@ -1,0 +1,6 @@
+-- The plan's lines of the programme's years up to the report's year.
+select measure_no, year, funding_kind, cast(planned_mln_tenge as double) as planned_mln_tenge,
+       cast(spent_mln_tenge as double) as spent_mln_tenge, funding_note
+from marts.programme_budget
+where year <= $year
+order by year, measure_no

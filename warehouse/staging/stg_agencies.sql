@@ -1,0 +1,3 @@
+-- Responsible agencies, their Kazakh abbreviations expanded as the programme does.
+select agency_code, abbreviation_kk, name_kk, name_ru, name_en, kind as agency_kind
+from reference.programme_agencies
