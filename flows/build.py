@@ -22,7 +22,8 @@ from warehouse import runner, store
 
 REFERENCE_REPORTS = {"registrations": "reports/national_registrations_*.csv"}
 # Everything a build reads besides the loaded rows; a change to any of it rebuilds.
-BUILD_INPUTS = ("warehouse/**/*.sql", "warehouse/**/*.yml", "datasets/reference/**/*.csv",
+BUILD_INPUTS = ("warehouse/raw.sql", *(f"warehouse/{layer}/*.sql" for layer in runner.LAYERS),
+                "warehouse/marts/marts.yml", "datasets/reference/**/*.csv",
                 "expectations/marts/*.json")
 
 

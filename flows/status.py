@@ -39,4 +39,23 @@ def print_status() -> int:
                 "ORDER BY region_code", [latest, latest, latest]).fetchall()
             print(f"\nRegions without a registration report as of {latest}: "
                   + (", ".join(f"{c} {n}" for c, n in missing) if missing else "none"))
+        waiting = con.execute(
+            "SELECT round, string_agg(region_code, ', ' ORDER BY region_code) "
+            "FROM marts.monitoring_completeness WHERE status = 'not reported' GROUP BY 1 "
+            "ORDER BY 1").fetchall()
+        for round_no, regions in waiting:
+            print(f"Monitoring round {round_no}: no sheet from {regions}")
+        periods = con.execute(
+            "SELECT period, string_agg(agency_code, ', ' ORDER BY agency_code) "
+            "FILTER (WHERE status = 'not reported') FROM marts.progress_completeness "
+            "WHERE period <= (SELECT max(period) FROM core.progress_reports) "
+            "GROUP BY 1 ORDER BY 1").fetchall()
+        for period, agencies in periods:
+            print(f"Progress reports {period}: " + (f"missing from {agencies}" if agencies
+                                                     else "all agencies reported"))
+        studies = con.execute(
+            "SELECT count(*) FILTER (WHERE batches.study_id IS NOT NULL), count(*) "
+            "FROM staging.stg_studies AS studies LEFT JOIN core.survey_batches AS batches "
+            "ON batches.study_id = studies.study_id AND batches.is_current").fetchone()
+        print(f"Studies with microdata loaded: {studies[0]} of {studies[1]}")
     return 0

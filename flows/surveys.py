@@ -5,6 +5,12 @@ found through `datasets/contracts/survey.yaml`, and every answer checked against
 with vectorised column operations; the per-respondent verdicts then go through the GX suite
 `expectations/survey.json`, so every rule is reported with respondent, variable and value.
 Answers are stored long (source row x variable x code): the set of variables differs by study.
+
+Cost is linear in rows and no Python object is built per row (performance: bench/README.md):
+text columns are interpreted once per distinct value, the long answers are Arrow columns built
+from numpy (the source rows shared by every variable), and GX is handed the respondents that
+some rule of the suite could refuse, found with vectorised pandas from the suite's own
+expectations; GX then names and counts them exactly as it would on the whole frame.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from flows import config
 from flows.parsed import Parsed
@@ -22,6 +30,7 @@ from flows.problems import InputRejected, Problem
 from flows.readers import read_table
 from flows.reference import normalise_label, vocabulary
 from flows.tabular import contract, header_roles, refuse_if_larger
+from flows.validation import load_suite
 
 MAX_SURVEY_BYTES = 8 * 2**30
 ROLES = ("respondent_id", "region", "weight", "stratum", "psu", "sex", "age", "age_group")
@@ -67,7 +76,7 @@ def parse_file(path: Path, options: dict) -> Parsed:
                              ).assign(study_id=study["study_id"])
     return Parsed(tables={"survey_respondents": respondents, "survey_answers": answers,
                           "survey_categories": categories, "survey_variables": variables},
-                  checks=[("survey", respondents)])
+                  checks=[("survey", rows_the_suite_could_refuse(respondents, "survey"))])
 
 
 def _study(file_name: str, study_id: str | None) -> dict:
@@ -133,17 +142,31 @@ def _codes_between(lo, hi, labelled) -> list[float]:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     """Typed columns straight from DuckDB's CSV reader (fast); Windows-1251 through the text
-    reader. A column DuckDB cannot type as numbers stays text and is judged per cell later."""
+    reader. A column DuckDB cannot type as numbers stays text and is judged per cell later.
+
+    DuckDB types columns from a sample of rows first (one pass over the file); only when a
+    later cell does not fit its column's type is the file read again with every row sniffed
+    (sample_size = -1, a slower extra pass), so that column comes back as text."""
     import duckdb
 
-    try:
-        with duckdb.connect() as con:
-            frame = con.sql("SELECT * FROM read_csv($1, header = true, sample_size = -1)",
-                            params=[str(path)]).to_arrow_table().to_pandas()
-    except duckdb.Error:
+    table = None
+    for sample in ("", ", sample_size = -1"):
+        try:
+            with duckdb.connect() as con:
+                table = con.sql(f"SELECT * FROM read_csv($1, header = true{sample})",
+                                params=[str(path)]).to_arrow_table()
+            break
+        except duckdb.ConversionException:
+            continue  # a cell beyond the sample does not fit: sniff every row
+        except duckdb.Error:
+            break
+    if table is None:
         frame = read_table(path).replace("", np.nan)
         frame.index.name = None
         return frame
+    # numeric columns without nulls become numpy views of the Arrow buffers (no copy)
+    frame = table.to_pandas(split_blocks=True, self_destruct=True)
+    del table
     frame.index = pd.RangeIndex(2, len(frame) + 2)  # header is line 1
     return frame
 
@@ -271,7 +294,42 @@ def _labels(codebook: pd.DataFrame) -> dict[str, dict[int, str]]:
 
 
 def _as_text(values: pd.Series, labels: dict[int, str] | None = None) -> pd.Series:
-    """Ids and labels as text: 1021.0 -> "1021"; a labelled code -> its label."""
+    """Ids and labels as text: 1021.0 -> "1021"; a labelled code -> its label.
+
+    Whole numbers without labels (ids) are converted by Arrow; anything else is interpreted
+    once per distinct value and spread back to the rows."""
+    if not labels:
+        whole = _whole_numbers(values)
+        if whole is not None:
+            text = pc.cast(pa.array(whole), pa.string())
+            return pd.Series(pd.array(text, dtype="str"), index=values.index)
+    codes, distinct = pd.factorize(values)  # empty cells get code -1
+    if len(distinct) == len(values):
+        return _as_text_each(values, labels)
+    text = _as_text_each(pd.Series(distinct), labels).to_numpy(dtype=object)
+    return pd.Series(np.append(text, None)[codes], index=values.index, dtype=object)
+
+
+def _integers(values: pd.Series) -> np.ndarray | None:
+    """The column as int64 if it is an integer column without empty cells, else None."""
+    if pd.api.types.is_integer_dtype(values.dtype) and not values.hasnans:
+        return values.to_numpy(dtype="int64")
+    return None
+
+
+def _whole_numbers(values: pd.Series) -> np.ndarray | None:
+    """The column as int64 if every cell is a whole number (no empty cells), else None."""
+    integers = _integers(values)
+    if integers is not None:
+        return integers
+    if pd.api.types.is_float_dtype(values.dtype):
+        numbers = values.to_numpy(dtype="float64")
+        if len(numbers) and np.isfinite(numbers).all() and (numbers % 1 == 0).all():
+            return numbers.astype("int64")
+    return None
+
+
+def _as_text_each(values: pd.Series, labels: dict[int, str] | None = None) -> pd.Series:
     numbers = pd.to_numeric(values, errors="coerce")
     whole = numbers.notna() & (numbers % 1 == 0)
     text = values.astype("string").str.strip()
@@ -293,18 +351,21 @@ def _sex(data, column, labels) -> tuple[pd.Series, pd.Series]:
     text = _as_text(data[column["sex"]], labels.get(column["sex"]))
     known = {normalise_label(alias): sex for sex, aliases in contract("survey")["sex_values"]
              .items() for alias in aliases}
-    return text.map(lambda t: None if t is None else known.get(normalise_label(t))), \
-        text.fillna("")
+    codes, distinct = pd.factorize(text)  # empty cells get code -1
+    sex = np.array([known.get(normalise_label(t)) for t in distinct] + [None], dtype=object)
+    return pd.Series(sex[codes], index=data.index, dtype=object), text.fillna("")
 
 
 def _age(data, column) -> tuple[pd.Series, pd.Series]:
     groups = contract("survey")["age_groups"]
     if "age" in column:
         age = pd.to_numeric(data[column["age"]], errors="coerce")
-        group = pd.Series(None, index=data.index, dtype=object)
-        for name, (low, high) in groups.items():
-            group = group.mask(age.between(low, high), name)
-        return group, _as_text(data[column["age"]]).fillna("")
+        which = np.full(len(age), len(groups))  # no group: the None after the names
+        for i, (low, high) in enumerate(groups.values()):  # a later group wins, as listed
+            which[age.between(low, high).to_numpy()] = i
+        group = np.array([*groups, None], dtype=object)[which]
+        return pd.Series(group, index=data.index, dtype=object), \
+            _as_text(data[column["age"]]).fillna("")
     if "age_group" in column:
         text = _as_text(data[column["age_group"]])
         return text.where(text.isin(list(groups))), text.fillna("")
@@ -320,13 +381,17 @@ def _weight(data, column, study) -> pd.Series:
 
 def _answers_outside_codebook(data, variables, codebook) -> pd.Series:
     """Per respondent: "q07=9, q12=77" for answers that are not codebook codes, else None."""
-    codes = codebook.groupby("variable")["code"].apply(lambda c: np.asarray(c, dtype="float64"))
+    codes = codebook.groupby("variable")["code"].apply(lambda c: np.asarray(c, dtype="int64"))
     found: dict[int, list[str]] = {}
     for variable in variables:
         values = data[variable]
-        numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
-        given = values.notna().to_numpy()
-        bad = given & ~np.isin(numbers, codes[variable])
+        integers = _integers(values)
+        if integers is not None:  # no empty cells; integer lookup
+            bad = ~np.isin(integers, codes[variable])
+        else:
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+            given = values.notna().to_numpy()
+            bad = given & ~np.isin(numbers, codes[variable].astype("float64"))
         for position in np.flatnonzero(bad):
             found.setdefault(position, []).append(f"{variable}={values.iat[position]}")
     verdict = pd.Series(None, index=data.index, dtype=object)
@@ -337,21 +402,90 @@ def _answers_outside_codebook(data, variables, codebook) -> pd.Series:
     return verdict
 
 
-def _long_answers(data: pd.DataFrame, variables: list[str]) -> pd.DataFrame:
-    """source_row x variable x code for every given answer (empty answers are not rows)."""
-    rows = data.index.to_numpy(dtype="int64")
-    parts = []
-    for variable in variables:
-        numbers = pd.to_numeric(data[variable], errors="coerce").to_numpy(dtype="float64")
-        given = ~np.isnan(numbers)
-        parts.append(pd.DataFrame({
-            "source_row": rows[given].astype("int32"),
-            "variable": pd.Categorical.from_codes(
-                np.full(given.sum(), len(parts), dtype="int32"), categories=variables),
-            "code": numbers[given].astype("int32")}))
-    if not parts:
-        return pd.DataFrame({"source_row": [], "variable": [], "code": []})
-    return pd.concat(parts, ignore_index=True)
+def _long_answers(data: pd.DataFrame, variables: list[str]) -> pa.Table:
+    """source_row x variable x code for every given answer (empty answers are not rows).
+
+    An Arrow table with one chunk per variable, in the order of the variables: the variable is
+    dictionary-encoded and a variable answered by everybody shares one source_row array with
+    the others, so the long table costs little more than its codes."""
+    rows = pa.array(data.index.to_numpy(dtype="int64").astype("int32"))
+    names = pa.array(variables, type=pa.string())
+    index_type = np.int16 if len(variables) < 2**15 else np.int32
+    source_rows, variable_chunks, code_chunks = [], [], []
+    for i, variable in enumerate(variables):
+        values = data[variable]
+        integers = _integers(values)
+        if integers is not None:  # no empty cells
+            given, codes = None, integers.astype("int32")
+        else:
+            numbers = pd.to_numeric(values, errors="coerce").to_numpy(dtype="float64")
+            given = ~np.isnan(numbers)
+            codes = numbers[given].astype("int32")
+        source_rows.append(rows if given is None else rows.filter(pa.array(given)))
+        variable_chunks.append(pa.DictionaryArray.from_arrays(
+            pa.array(np.full(len(codes), i, dtype=index_type)), names))
+        code_chunks.append(pa.array(codes))
+    dictionary = pa.dictionary(pa.from_numpy_dtype(index_type), pa.string())
+    return pa.table({"source_row": pa.chunked_array(source_rows, type=pa.int32()),
+                     "variable": pa.chunked_array(variable_chunks, type=dictionary),
+                     "code": pa.chunked_array(code_chunks, type=pa.int32())})
+
+
+# --- what GX must see --------------------------------------------------------------------------
+
+# expectation type -> (kwargs understood here, rows it could refuse). Each test is a superset of
+# GX's own (a row it flags may still pass); nulls are flagged wherever GX might object to them.
+_REFUSABLE = {
+    "expect_column_values_to_not_be_null": (
+        {"column", "row_condition", "condition_parser"},
+        lambda column, kw: column.isna().to_numpy()),
+    "expect_column_values_to_be_null": (
+        {"column", "row_condition", "condition_parser"},
+        lambda column, kw: column.notna().to_numpy()),
+    "expect_column_values_to_be_unique": (
+        {"column", "row_condition", "condition_parser"},
+        lambda column, kw: column.duplicated(keep=False).to_numpy() | column.isna().to_numpy()),
+    "expect_column_values_to_be_between": (
+        {"column", "min_value", "max_value", "strict_min", "strict_max", "row_condition",
+         "condition_parser"},
+        lambda column, kw: ~_within(column, kw)),
+}
+
+
+def rows_the_suite_could_refuse(frame: pd.DataFrame, suite: str) -> pd.DataFrame:
+    """The rows of `frame` that some expectation of `expectations/<suite>.json` could fail, in
+    their order. GX validating them reaches the same verdicts, failing rows, counts and messages
+    as on the whole frame: every failing row is there (with all its duplicates for uniqueness)
+    and a row that passes every rule changes none of them. Millions of respondents thus cost
+    GX nothing when the file is good. An expectation this does not know (another type, `mostly`,
+    a row condition that does not evaluate) hands GX the whole frame."""
+    flagged = np.zeros(len(frame), dtype=bool)
+    for expectation in load_suite(suite)["expectations"]:
+        known = _REFUSABLE.get(expectation["type"])
+        kwargs = expectation.get("kwargs", {})
+        if known is None or set(kwargs) - known[0] or kwargs.get("column") not in frame:
+            return frame
+        applies = True  # a row outside the row condition cannot fail (a duplicate stays flagged)
+        if kwargs.get("row_condition"):
+            if kwargs.get("condition_parser") != "pandas":
+                return frame
+            try:
+                applies = frame.eval(kwargs["row_condition"]).to_numpy(dtype=bool)
+            except Exception:  # GX will judge (and report) it on the whole frame
+                return frame
+        flagged |= applies & known[1](frame[kwargs["column"]], kwargs)
+    return frame.loc[flagged]
+
+
+def _within(column: pd.Series, kwargs: dict) -> np.ndarray:
+    numbers = pd.to_numeric(column, errors="coerce").to_numpy(dtype="float64")
+    inside = ~np.isnan(numbers)  # empty or not a number: flagged, GX decides
+    low, high = kwargs.get("min_value"), kwargs.get("max_value")
+    if low is not None:
+        inside &= numbers > low if kwargs.get("strict_min") else numbers >= low
+    if high is not None:
+        inside &= numbers < high if kwargs.get("strict_max") else numbers <= high
+    return inside
 
 
 def _raked(respondents: pd.DataFrame, margins_name: str, file_name: str) -> pd.Series:

@@ -180,3 +180,11 @@ def test_demo_report_renders_in_a_browser(demo_copy, tmp_path):
         target = Path(os.environ["AHUAL_SCREENSHOT_DIR"])
         target.mkdir(parents=True, exist_ok=True)
         shutil.copy2(png, target / png.name)
+
+
+def test_status_says_who_has_not_reported(in_demo_home, capsys):
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "Progress reports 2009H1: missing from MFA" in out
+    assert "Monitoring round 3: no sheet from 23" in out
+    assert "Studies with microdata loaded: 9 of 9" in out

@@ -165,7 +165,7 @@ def test_every_later_unit_is_reached_from_the_crosswalk(crosswalk):
     """Each unit formed after 2007 is the to_code of a crosswalk row from its 2007 unit."""
     table = regions()
     later = table[table["valid_from"] > "2007-01-01"]
-    pairs = set(zip(crosswalk["from_code"], crosswalk["to_code"]))
+    pairs = set(zip(crosswalk["from_code"], crosswalk["to_code"], strict=True))
     for row in later.itertuples():
         assert (row.comparable_2007_code, row.region_code) in pairs, row.region_code
     ended = table[table["valid_to"] != ""]

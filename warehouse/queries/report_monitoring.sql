@@ -1,7 +1,14 @@
--- The latest monitoring round that ended by the end of the report's half-year.
-select round, region_code, region_name_en, indicator_code, indicator_name_en,
-       cast(value as double) as value, cast(change_vs_previous as double) as change_vs_previous,
-       coalesce(early_warning, false) as early_warning
-from marts.monitoring_indicators
-where round = (select max(round) from marts.monitoring_indicators where round_end <= $period_end)
-order by region_code, indicator_code
+-- Highlights of the latest monitoring round that ended by the end of the report's half-year:
+-- the warning-sign indicators (conflicts, cases, liquidations) that rose in a region, and every
+-- early warning. The full round is in marts.monitoring_indicators (notebooks/03-monitoring.ipynb).
+select values.round, values.region_code, values.region_name_en, values.indicator_code,
+       values.indicator_name_en, cast(values.value as double) as value,
+       cast(values.change_vs_previous as double) as change_vs_previous,
+       coalesce(values.early_warning, false) as early_warning
+from marts.monitoring_indicators as values
+join staging.stg_indicators as indicators using (indicator_code)
+where values.round = (select max(round) from marts.monitoring_indicators
+                      where round_end <= $period_end)
+  and (values.early_warning or (indicators.rise_is_warning and values.change_vs_previous > 0))
+order by values.early_warning desc, values.change_vs_previous desc, values.region_code,
+         values.indicator_code
