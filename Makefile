@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint demo-data
+.PHONY: help install demo test lint demo-data bench
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -26,6 +26,9 @@ test: install ## run the test suite (executes the notebooks too)
 
 lint: install ## ruff
 	$(BIN)/ruff check flows warehouse tests datasets
+
+bench: install ## time validated loads against DuckDB's floor (bench/README.md; ~15 min)
+	$(BIN)/python -m bench.run --skip-10m
 
 demo-data: install ## regenerate the demo inputs (deterministic)
 	cd datasets/demo && for g in make_registrations make_monitoring make_surveys make_progress; do ../../$(BIN)/python $$g.py || exit 1; done
