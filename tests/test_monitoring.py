@@ -10,19 +10,15 @@ from flows.cli import main
 from tests.conftest import write_csv
 
 
-@pytest.fixture(scope="module")
-def con(demo_con):
-    return demo_con
-
-
-def test_three_rounds_for_sixteen_regions_on_one_scheme(con):
-    rows = con.execute("SELECT round, count(DISTINCT region_code), count(DISTINCT indicator_code)"
+def test_three_rounds_for_sixteen_regions_on_one_scheme(demo_con):
+    rows = demo_con.execute("SELECT round, count(DISTINCT region_code), "
+                            "count(DISTINCT indicator_code)"
                        " FROM marts.monitoring_indicators GROUP BY 1 ORDER BY 1").fetchall()
     assert rows == [(1, 16, 10), (2, 16, 10), (3, 15, 10)]
 
 
-def test_completeness_names_the_late_and_the_incomplete(con):
-    rows = con.execute("SELECT round, region_code, status, missing_indicators FROM "
+def test_completeness_names_the_late_and_the_incomplete(demo_con):
+    rows = demo_con.execute("SELECT round, region_code, status, missing_indicators FROM "
                        "marts.monitoring_completeness WHERE status <> 'complete'").fetchall()
     assert sorted(rows, key=str) == sorted([
         (2, "59", "incomplete", "EXPERT_REVIEWS"),
@@ -32,22 +28,23 @@ def test_completeness_names_the_late_and_the_incomplete(con):
     ], key=str)
 
 
-def test_the_one_early_warning_is_the_planted_one(con):
-    rows = con.execute("SELECT round, region_code, indicator_code, value, earlier_rounds_mean "
+def test_the_one_early_warning_is_the_planted_one(demo_con):
+    rows = demo_con.execute("SELECT round, region_code, indicator_code, value, earlier_rounds_mean "
                        "FROM marts.monitoring_indicators WHERE early_warning").fetchall()
     assert rows == [(3, "43", "CONFLICTS", 9, 0.5)]
 
 
-def test_change_vs_previous_is_the_difference_with_the_previous_round(con):
-    rows = con.execute("SELECT round, value, change_vs_previous FROM marts.monitoring_indicators"
+def test_change_vs_previous_is_the_difference_with_the_previous_round(demo_con):
+    rows = demo_con.execute("SELECT round, value, change_vs_previous "
+                            "FROM marts.monitoring_indicators"
                        " WHERE region_code = '43' AND indicator_code = 'CONFLICTS' ORDER BY 1"
                        ).fetchall()
     assert rows[0][2] is None
     assert [r[2] for r in rows[1:]] == [rows[1][1] - rows[0][1], rows[2][1] - rows[1][1]]
 
 
-def test_registered_associations_agree_with_the_registration_reports(con):
-    disagree = con.execute(
+def test_registered_associations_agree_with_the_registration_reports(demo_con):
+    disagree = demo_con.execute(
         "SELECT m.region_code, m.value, r.reported_total FROM marts.monitoring_indicators m "
         "JOIN marts.registration_reconciliation r ON r.region_code = m.region_code "
         "AND r.as_of = DATE '2008-01-01' WHERE m.round = 1 AND m.indicator_code = 'REG_ASSOC' "
