@@ -8,10 +8,9 @@ Ahual, doing the same work on the same file.
    `expectations/survey.json`: ids not null and unique, region in the known set, weight not
    null and > 0, sex 1/2, age 18-110, every answer one of its codebook's codes (one
    expectation per variable); the script stops (exit 1) if any fails;
-3. DuckDB (file database): the wide table, then core.survey_respondents / survey_answers /
-   survey_categories with the columns of warehouse/core/survey_*.sql (answers unpivoted in SQL,
-   missing-value codes left out), then the estimates: the SQL of
-   warehouse/core/study_estimates.sql, unchanged.
+3. DuckDB (file database): the wide table, then core.survey_respondents, core.survey_categories
+   and raw.survey_answers with the columns Ahual's build reads (answers unpivoted in SQL), then
+   the estimates: the SQL of warehouse/core/study_estimates.sql, unchanged.
 
 It prints the time of each step on stderr. No lineage, no quarantine, no idempotence, no
 publishing: only the computation, so it is the cheapest honest way to get the same mart.
@@ -63,11 +62,13 @@ def main(argv: list[str]) -> int:
         Path(f"{database}{suffix}").unlink(missing_ok=True)
     variables = [c for c in frame.columns if c not in ROLE_COLUMNS]
     with duckdb.connect(str(database)) as con:
-        con.execute("CREATE TABLE survey AS SELECT * FROM frame")
+        # source_row: the CSV line, the key answers share with their respondent
+        con.execute("CREATE TABLE survey AS SELECT row_number() OVER () + 1 AS source_row, * "
+                    "FROM frame")
         del frame
         con.execute("CREATE TABLE codebook AS SELECT * FROM codebook")
         step("write (DuckDB)")
-        con.execute("CREATE SCHEMA core")
+        con.execute("CREATE SCHEMA core; CREATE SCHEMA raw")
         con.execute("""
             CREATE TABLE core.survey_categories AS
             SELECT $study AS study_id, variable, code::integer AS code,
@@ -78,7 +79,8 @@ def main(argv: list[str]) -> int:
                         for name, (lo, hi) in AGE_GROUPS.items())
         con.execute(f"""
             CREATE TABLE core.survey_respondents AS
-            SELECT $study AS study_id, respondent_id::varchar AS respondent_id,
+            SELECT 1 AS batch_id, source_row, $study AS study_id,
+                   respondent_id::varchar AS respondent_id,
                    region::varchar AS region_code,
                    CASE sex WHEN 1 THEN 'male' WHEN 2 THEN 'female' END AS sex,
                    CASE {ages} END AS age_group,
@@ -88,14 +90,11 @@ def main(argv: list[str]) -> int:
             FROM survey""", {"study": study})
         columns = ", ".join(f'"{v}"' for v in variables)
         con.execute(f"""
-            CREATE TABLE core.survey_answers AS
-            SELECT $study AS study_id, respondent_id::varchar AS respondent_id,
+            CREATE TABLE raw.survey_answers AS
+            SELECT 1 AS batch_id, source_row::integer AS source_row,
                    variable, code::integer AS code
-            FROM (UNPIVOT (SELECT respondent_id, {columns} FROM survey)
-                  ON {columns} INTO NAME variable VALUE code) AS answers
-            SEMI JOIN core.survey_categories AS c
-                ON c.variable = answers.variable AND c.code = answers.code""",
-                    {"study": study})
+            FROM (UNPIVOT (SELECT source_row, {columns} FROM survey)
+                  ON {columns} INTO NAME variable VALUE code)""")
         step("core tables (DuckDB)")
         sql = (REPO / "warehouse" / "core" / "study_estimates.sql").read_text(encoding="utf-8")
         con.execute(f"CREATE TABLE study_estimates AS\n{sql}")

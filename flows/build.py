@@ -10,6 +10,7 @@ import hashlib
 import json
 from datetime import datetime
 
+import duckdb
 from prefect import flow, task
 from prefect.artifacts import create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -17,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import config
 from flows.problems import InputRejected
 from flows.progress import say
-from flows.validation import validate
+from flows.validation import data_docs_once, validate
 from warehouse import runner, store
 
 REFERENCE_REPORTS = {"registrations": "reports/national_registrations_*.csv"}
@@ -27,16 +28,15 @@ BUILD_INPUTS = ("warehouse/raw.sql", *(f"warehouse/{layer}/*.sql" for layer in r
                 "expectations/marts/*.json")
 
 
-def inputs_hash() -> str:
+def inputs_hash(con: duckdb.DuckDBPyConnection) -> str:
     """Fingerprint of what the marts are made from: loads, rejections, models, reference data
     and mart suites. A build whose fingerprint matches the last one has nothing to do."""
     digest = hashlib.sha256()
-    with store.connect() as con:
-        state = con.execute(
-            "SELECT (SELECT count(*) FROM raw.load_batches), "
-            "(SELECT coalesce(max(batch_id), 0) FROM raw.load_batches), "
-            "(SELECT count(*) FROM raw.rejections), "
-            "(SELECT coalesce(max(rejected_at)::varchar, '') FROM raw.rejections)").fetchone()
+    state = con.execute(
+        "SELECT (SELECT count(*) FROM raw.load_batches), "
+        "(SELECT coalesce(max(batch_id), 0) FROM raw.load_batches), "
+        "(SELECT count(*) FROM raw.rejections), "
+        "(SELECT coalesce(max(rejected_at)::varchar, '') FROM raw.rejections)").fetchone()
     digest.update(repr(state).encode())
     for pattern in BUILD_INPUTS:
         for path in sorted(config.REPO_ROOT.glob(pattern)):
@@ -103,13 +103,14 @@ def build_marts(force: bool = False) -> dict[str, int]:
     when nothing they are made from has changed since the published build (unless `force`)."""
     from flows.ingest import KINDS, ingest_one, report_outcomes
 
-    with store.exclusive(on_wait=say):
-        for kind, pattern in REFERENCE_REPORTS.items():
-            outcomes = [ingest_one(path, KINDS[kind])
-                        for path in sorted(config.REFERENCE.glob(pattern))]
-            if any(o.status != "unchanged" for o in outcomes):
-                report_outcomes(f"reference-{kind}", outcomes)
-        fingerprint = inputs_hash()
+    with store.exclusive(on_wait=say), data_docs_once():
+        with store.connect() as con:
+            for kind, pattern in REFERENCE_REPORTS.items():
+                outcomes = [ingest_one(path, KINDS[kind], con=con)
+                            for path in sorted(config.REFERENCE.glob(pattern))]
+                if any(o.status != "unchanged" for o in outcomes):
+                    report_outcomes(f"reference-{kind}", outcomes)
+            fingerprint = inputs_hash(con)
         unchanged = None if force else published_build(fingerprint)
         if unchanged is not None:
             say(f"marts up to date: nothing changed since the published build "

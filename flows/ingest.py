@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 from prefect import flow, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
@@ -21,7 +22,7 @@ from flows.parsed import Parsed
 from flows.problems import InputRejected, Problem
 from flows.progress import say
 from flows.quarantine import quarantine
-from flows.validation import validate
+from flows.validation import data_docs_once, validate
 from warehouse import store
 
 
@@ -89,41 +90,45 @@ def check_file(path: Path, kind: InputKind, options: dict
 
 
 @task(name="load file", cache_policy=NO_CACHE)
-def load_file(path: Path, sha256: str, kind: InputKind, parsed: Parsed) -> int:
-    with store.connect() as con:
-        return store.load_batch(con, kind=kind.name, file_name=path.name, sha256=sha256,
-                                size=path.stat().st_size, tables=parsed.tables,
-                                flow_run_id=_flow_run_id())
+def load_file(con: duckdb.DuckDBPyConnection, path: Path, sha256: str, kind: InputKind,
+              parsed: Parsed) -> int:
+    return store.load_batch(con, kind=kind.name, file_name=path.name, sha256=sha256,
+                            size=path.stat().st_size, tables=parsed.tables,
+                            flow_run_id=_flow_run_id())
 
 
 @task(name="quarantine file", cache_policy=NO_CACHE)
-def quarantine_file(path: Path, sha256: str, kind: InputKind, problems: list[Problem]) -> str:
+def quarantine_file(con: duckdb.DuckDBPyConnection, path: Path, sha256: str, kind: InputKind,
+                    problems: list[Problem]) -> str:
     kept = quarantine(path, sha256, kind.name, problems)
-    with store.connect() as con:
-        store.record_rejection(con, kind=kind.name, file_name=path.name, sha256=sha256,
-                               rules="; ".join(sorted({p.rule for p in problems})),
-                               reason="\n".join(p.plain() for p in problems),
-                               quarantine_path=str(kept.parent), flow_run_id=_flow_run_id())
+    store.record_rejection(con, kind=kind.name, file_name=path.name, sha256=sha256,
+                           rules="; ".join(sorted({p.rule for p in problems})),
+                           reason="\n".join(p.plain() for p in problems),
+                           quarantine_path=str(kept.parent), flow_run_id=_flow_run_id())
     return str(kept.parent)
 
 
-def ingest_one(path: Path, kind: InputKind, options: dict | None = None) -> FileOutcome:
-    """Take one file through the gate. Call inside `store.exclusive()`."""
+def ingest_one(path: Path, kind: InputKind, options: dict | None = None,
+               con: duckdb.DuckDBPyConnection | None = None) -> FileOutcome:
+    """Take one file through the gate. Call inside `store.exclusive()`; pass `con` (the open
+    working warehouse) when taking many files, so they share one connection."""
+    if con is None:
+        with store.connect() as con:
+            return ingest_one(path, kind, options, con)
     if not path.is_file():
         problem = Problem(path.name, "file readable", f"no such file: {path}")
         return FileOutcome(path.name, "rejected", problems=[problem], quarantined="(not kept: "
                            "the file does not exist)")
     sha256 = sha256_of(path)
-    with store.connect() as con:
-        batch_id = store.loaded_batch(con, kind.name, sha256)
+    batch_id = store.loaded_batch(con, kind.name, sha256)
     if batch_id is not None:
         return FileOutcome(path.name, "unchanged", batch_id=batch_id)
     parsed, problems, docs = check_file(path, kind, options or {})
     if parsed is None:
-        kept = quarantine_file(path, sha256, kind, problems)
+        kept = quarantine_file(con, path, sha256, kind, problems)
         return FileOutcome(path.name, "rejected", problems=problems, quarantined=kept,
                            data_docs=docs)
-    batch_id = load_file(path, sha256, kind, parsed)
+    batch_id = load_file(con, path, sha256, kind, parsed)
     return FileOutcome(path.name, "loaded", rows=parsed.rows, batch_id=batch_id, data_docs=docs)
 
 
@@ -156,10 +161,12 @@ def ingest(kind: str, files: list[str], options: dict | None = None,
 
     spec = KINDS[kind]
     outcomes = []
-    with store.exclusive(on_wait=say):
-        for i, name in enumerate(files, 1):
-            say(f"[{i}/{len(files)}] {kind}: {Path(name).name}")
-            outcomes.append(ingest_one(Path(name), spec, options))
+    with store.exclusive(on_wait=say), data_docs_once():
+        # One connection for every file; closed before the build, which publishes by copy.
+        with store.connect() as con:
+            for i, name in enumerate(files, 1):
+                say(f"[{i}/{len(files)}] {kind}: {Path(name).name}")
+                outcomes.append(ingest_one(Path(name), spec, options, con))
         report_outcomes(kind, outcomes)
         # Always ask: the build skips itself when the published warehouse is up to date, and
         # catches up when an earlier run was stopped between loading and publishing.

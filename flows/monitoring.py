@@ -5,6 +5,7 @@ Parsed like every table of counts (flows/tabular.py); the round comes from the c
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -41,7 +42,8 @@ def parse(table: pd.DataFrame, file_name: str, round_no: int) -> pd.DataFrame:
     if "round_text" not in out:
         out["round_text"] = ""
     out["round_matches"] = out["round_text"].isin(["", str(round_no), f"{round_no}.0"])
-    out["region_code"] = out["region_label"].map(vocabulary("region").resolve)
-    out["indicator_code"] = out["indicator_label"].map(vocabulary("indicator").resolve)
+    # cache(): labels repeat down the sheet; resolve each distinct text once.
+    out["region_code"] = out["region_label"].map(cache(vocabulary("region").resolve))
+    out["indicator_code"] = out["indicator_label"].map(cache(vocabulary("indicator").resolve))
     out["value_text"], out["value"] = counts(out["value_text"])
     return out

@@ -8,6 +8,7 @@ or dates become empty values, with the original text kept beside them. The GX su
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -35,11 +36,12 @@ def parse_file(path: Path, options: dict) -> Parsed:
 def parse(table: pd.DataFrame, file_name: str) -> pd.DataFrame:
     """Turn a read table (long or wide layout) into canonical registration rows."""
     out = melt(table, file_name, SPEC)
-    out["as_of"] = pd.to_datetime(out["as_of_text"].map(parse_date))
+    # cache(): a report repeats its date and labels on every row; interpret each text once.
+    out["as_of"] = pd.to_datetime(out["as_of_text"].map(cache(parse_date)))
     out["as_of_year"] = out["as_of"].dt.year.astype("Int64")
     out["days_since_as_of"] = (pd.Timestamp.today().normalize() - out["as_of"]).dt.days
-    out["region_code"] = out["region_label"].map(vocabulary("region").resolve)
-    out["confession_code"] = out["confession_label"].map(vocabulary("confession").resolve)
+    out["region_code"] = out["region_label"].map(cache(vocabulary("region").resolve))
+    out["confession_code"] = out["confession_label"].map(cache(vocabulary("confession").resolve))
     out["count_text"], out["associations"] = counts(out["count_text"])
     return out
 

@@ -2,16 +2,18 @@
 
 Suites are reviewable JSON files in the repository; each expectation's `meta` names the rule
 and how to describe a failing row. Results go through a GX checkpoint (SUMMARY format, so the
-stored results stay small) into the Data Docs site under AHUAL_HOME, so an analyst can open
-in a browser why a file was rejected.
+stored results stay small) into the Data Docs site under AHUAL_HOME (rendered once per flow),
+so an analyst can open in a browser why a file was rejected.
 """
 
 from __future__ import annotations
 
 import json
 import os
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
@@ -36,23 +38,52 @@ def load_suite(path: str) -> dict:
     return json.loads((config.EXPECTATIONS / f"{path}.json").read_text(encoding="utf-8"))
 
 
-@cache
-def _context(root: str):
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+_contexts: dict[str, object] = {}  # GX project root -> its file context
+_checkpoints: dict[tuple[str, str], tuple[str, object]] = {}  # (root, suite) -> (text, checkpoint)
+_docs_depth = 0  # open `data_docs_once()` scopes in this process
+_docs_pending: dict[str, list] = {}  # root -> result and suite identifiers to render
+
+
+def _context(root: Path):
+    key = str(root)
+    if key in _contexts and not (root / "gx" / "great_expectations.yml").exists():
+        _forget(key)  # the AHUAL_HOME was deleted (tests do): start its GX project afresh
+    if key not in _contexts:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+
+        context = gx.get_context(mode="file", project_root_dir=key)
+        context.variables.progress_bars = {"globally": False}
+        _contexts[key] = context
+    return _contexts[key]
+
+
+def _forget(root: str) -> None:
+    _contexts.pop(root, None)
+    _docs_pending.pop(root, None)
+    for key in [k for k in _checkpoints if k[0] == root]:
+        del _checkpoints[key]
+
+
+def _checkpoint(suite_path: str, refresh: bool = False):
+    """The suite's checkpoint in this AHUAL_HOME's GX project, registered once per process
+    (registering rewrites several project files: it used to cost more than the validation)
+    and again whenever the suite file changes."""
+    root = config.gx_root()
+    context = _context(root)
+    text = (config.EXPECTATIONS / f"{suite_path}.json").read_text(encoding="utf-8")
+    cached = _checkpoints.get((str(root), suite_path))
+    if cached and cached[0] == text and not refresh:
+        return cached[1]
+    checkpoint = _register(context, json.loads(text))
+    _checkpoints[(str(root), suite_path)] = text, checkpoint
+    return checkpoint
+
+
+def _register(context, suite_dict: dict):
     import great_expectations as gx
 
-    context = gx.get_context(mode="file", project_root_dir=root)
-    context.variables.progress_bars = {"globally": False}
-    return context
-
-
-def _checkpoint(suite_path: str):
-    """Register (or refresh) the suite, its pandas asset and a checkpoint in the GX project."""
-    import great_expectations as gx
-
-    suite_dict = load_suite(suite_path)
     suite_name = suite_dict["name"]
-    context = _context(str(config.gx_root()))
     source = context.data_sources.add_or_update_pandas("ahual")
     try:
         asset = source.get_asset(suite_name)
@@ -65,12 +96,35 @@ def _checkpoint(suite_path: str):
     suite = context.suites.add_or_update(gx.ExpectationSuite(**suite_dict))
     definition = context.validation_definitions.add_or_update(
         gx.ValidationDefinition(name=suite_name, data=batch, suite=suite))
+    # No UpdateDataDocsAction: Data Docs are built once per flow (see data_docs_once).
     return context.checkpoints.add_or_update(gx.Checkpoint(
         name=suite_name,
         validation_definitions=[definition],
-        actions=[gx.checkpoint.UpdateDataDocsAction(name="update data docs")],
+        actions=[],
         result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS},
     ))
+
+
+@contextmanager
+def data_docs_once() -> Iterator[None]:
+    """Render the Data Docs of every validation inside this scope once, when the outermost
+    scope ends (also on failure: a rejected file's results must be viewable). A site build
+    costs more than validating a small file, so building per file dominated an ingest."""
+    global _docs_depth
+    _docs_depth += 1
+    try:
+        yield
+    finally:
+        _docs_depth -= 1
+        if not _docs_depth:
+            _build_pending_docs()
+
+
+def _build_pending_docs() -> None:
+    while _docs_pending:
+        root, identifiers = _docs_pending.popitem()
+        if root in _contexts:
+            _contexts[root].build_data_docs(resource_identifiers=identifiers)
 
 
 def validate(frame: pd.DataFrame, suite: str, file_name: str) -> ValidationOutcome:
@@ -78,10 +132,29 @@ def validate(frame: pd.DataFrame, suite: str, file_name: str) -> ValidationOutco
     failing expectation for the analyst.
 
     Rows are named by the frame's `source_row` column (spreadsheet row numbers) when it has one.
+    Data Docs are updated at once, or at the end of an enclosing `data_docs_once()`.
     """
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+    from great_expectations.exceptions import (
+        ResourceFreshnessAggregateError,
+        ResourceFreshnessError,
+    )
+
     checkpoint = _checkpoint(suite)
     batch = frame.reset_index(drop=True)
-    result = checkpoint.run(batch_parameters={"dataframe": batch})
+    try:
+        result = checkpoint.run(batch_parameters={"dataframe": batch})
+    except (ResourceFreshnessAggregateError, ResourceFreshnessError):
+        # Another process re-registered the suite since we cached it.
+        checkpoint = _checkpoint(suite, refresh=True)
+        result = checkpoint.run(batch_parameters={"dataframe": batch})
+    pending = _docs_pending.setdefault(str(config.gx_root()), [])
+    for key, run in result.run_results.items():
+        pending += [key, ExpectationSuiteIdentifier(name=run.suite_name)]
+    if not _docs_depth:
+        _build_pending_docs()
     problems: list[Problem] = []
     warnings: list[Problem] = []
     for run in result.run_results.values():
@@ -94,7 +167,7 @@ def validate(frame: pd.DataFrame, suite: str, file_name: str) -> ValidationOutco
             (warnings if meta.get("severity") == "warning" else problems).extend(found)
     docs = config.data_docs_index()
     return ValidationOutcome(not problems, problems, warnings, len(batch),
-                             str(docs) if docs.exists() else None)
+                             str(docs) if _docs_depth or docs.exists() else None)
 
 
 def _describe(item, meta: dict, batch: pd.DataFrame, file_name: str, raised) -> list[Problem]:

@@ -71,12 +71,29 @@ def exclusive(wait_seconds: float = LOCK_WAIT_SECONDS, on_wait=None) -> Iterator
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+_schema_applied: set[tuple] = set()  # (path, inode, raw.sql) this process has brought up to date
+
+
 def connect() -> duckdb.DuckDBPyConnection:
-    """Open the working warehouse (create it and the raw tables on first use)."""
+    """Open the working warehouse (create it and the raw tables on first use).
+
+    raw.sql runs once per process per file and version of raw.sql, not on every open (it cost
+    ~50 ms an open); a new, deleted or replaced (other inode) file gets it again.
+    """
     path = config.working_warehouse()
     path.parent.mkdir(parents=True, exist_ok=True)
+    schema = RAW_SCHEMA.read_text(encoding="utf-8")
+    existed = path.exists()  # a new file may reuse a deleted one's inode
     con = duckdb.connect(str(path))
-    con.execute(RAW_SCHEMA.read_text(encoding="utf-8"))
+    try:
+        stat = path.stat()
+        key = (str(path), stat.st_dev, stat.st_ino, schema)
+        if not existed or key not in _schema_applied:
+            con.execute(schema)
+            _schema_applied.add(key)
+    except BaseException:
+        con.close()
+        raise
     return con
 
 

@@ -1,8 +1,9 @@
 -- Design-based estimates for categorical survey variables: study x variable x domain x category.
 --
 -- Estimate: the weighted proportion p = sum(w*y) / sum(w) over the respondents of the domain who
--- gave a valid answer to the variable (y = 1 if the answer is the category). Missing-value codes
--- never reach core.survey_answers, so proportions are among valid answers.
+-- gave a valid answer to the variable (y = 1 if the answer is the category). Only the codebook's
+-- substantive codes count as answers: missing-value codes (hard to say, refused) are left out, so
+-- proportions are among those who answered.
 --
 -- Variance: Taylor linearisation of that ratio with the with-replacement PSU approximation, the
 -- estimator of R survey (svymean/svyby, options(survey.lonely.psu = "remove")) and of samplics:
@@ -37,23 +38,26 @@
 -- slower.
 with respondents as (
     select
+        batch_id,
+        -- raw.survey_answers keeps source_row as INTEGER: cast the million respondents, not
+        -- the tens of millions of answers the join probes
+        source_row::integer                                                     as source_row,
         study_id,
-        respondent_id,
         weight,
         region_code,
         sex,
         age_group,
         psu is null                                                             as own_psu,
         -- rows with a null stratum tie, so they share one id: one stratum
-        dense_rank() over (order by study_id, stratum)                          as stratum_id,
-        dense_rank() over (order by region_code)                                as region_id,
-        dense_rank() over (order by sex)                                        as sex_id,
-        dense_rank() over (order by age_group)                                  as age_id,
+        dense_rank() over (order by study_id, stratum)::integer                 as stratum_id,
+        dense_rank() over (order by region_code)::integer                       as region_id,
+        dense_rank() over (order by sex)::integer                               as sex_id,
+        dense_rank() over (order by age_group)::integer                         as age_id,
         -- a PSU is (study, stratum, psu). Respondents without a psu are each their own PSU but
         -- are pooled per stratum under the negative key -stratum_id (see Q_AA above), which
         -- cannot collide with a real PSU's positive rank
-        case when psu is null then -dense_rank() over (order by study_id, stratum)
-             else dense_rank() over (order by study_id, stratum, psu) end       as psu_key
+        (case when psu is null then -dense_rank() over (order by study_id, stratum)
+              else dense_rank() over (order by study_id, stratum, psu) end)::integer as psu_key
     from core.survey_respondents
 ),
 
@@ -95,10 +99,22 @@ studies as (
     group by study_id
 ),
 
--- a variable is categorical when the codebook lists its categories
+-- a variable is categorical when the codebook lists its categories; keyed by the study's current
+-- file (batch_id) so answers find their variable without carrying the study id
 variables as (
-    select study_id, variable, row_number() over (order by study_id, variable) as var_id
-    from (select distinct study_id, variable from core.survey_categories)
+    select files.batch_id, v.study_id, v.variable,
+           dense_rank() over (order by v.study_id, v.variable)::integer        as var_id
+    from (select distinct study_id, variable from core.survey_categories) as v
+    join (select distinct batch_id, study_id from core.survey_respondents) as files using (study_id)
+),
+
+-- the substantive codes of each variable, keyed as raw.survey_answers is: one join finds an
+-- answer's variable and drops missing-value codes and files that are not current. (Ingest refuses
+-- codes outside the codebook; were one here, it would not count as an answer.)
+substantive as (
+    select v.batch_id, v.variable, c.code, v.var_id
+    from variables as v
+    join core.survey_categories as c using (study_id, variable)
 ),
 
 -- one row per valid answer with integer keys; read by the four sums below, so materialised
@@ -114,11 +130,9 @@ answer_rows as materialized (
         r.sex is not null                                                       as has_sex,
         r.age_group is not null                                                 as has_age,
         r.weight
-    from core.survey_answers as a
-    join variables as v
-        on v.study_id = a.study_id and v.variable = a.variable
-    join respondents as r
-        on r.study_id = a.study_id and r.respondent_id = a.respondent_id
+    from raw.survey_answers as a
+    join substantive as v using (batch_id, variable, code)
+    join respondents as r using (batch_id, source_row)
 ),
 
 -- A (sum of w), sum of w^2 and n per PSU x variable x category x domain; a respondent whose
@@ -182,16 +196,6 @@ category_totals as (
     group by var_id, kind, ref, code
 ),
 
--- the codebook's categories (so one nobody chose is estimated as 0) plus any code answered but
--- missing from the codebook (so the proportions of a variable still add up to 1)
-variable_codes as (
-    select v.var_id, c.code
-    from core.survey_categories as c
-    join variables as v using (study_id, variable)
-    union
-    select var_id, code from category_totals where kind = 0
-),
-
 cells as (
     select
         d.var_id, d.kind, d.ref, c.code,
@@ -200,7 +204,8 @@ cells as (
         coalesce(t.n, 0)                                                        as n_category,
         coalesce(t.a, 0) / d.weighted_base                                      as p
     from domain_totals as d
-    join variable_codes as c using (var_id)
+    -- every category of the codebook, so one nobody chose is estimated as 0
+    join substantive as c using (var_id)
     left join category_totals as t using (var_id, kind, ref, code)
 ),
 
