@@ -19,9 +19,16 @@ def _quiet_prefect(verbose: bool) -> None:
     Must run before prefect is imported. Explicit settings from the environment win.
     """
     if "PREFECT_API_URL" not in os.environ and "PREFECT_HOME" not in os.environ:
+        from flows.serve import running_local_server
+
         prefect_home = config.ahual_home() / "prefect"
         prefect_home.mkdir(parents=True, exist_ok=True)
         os.environ["PREFECT_HOME"] = str(prefect_home)
+        # While `ahual serve` runs, use its server: starting an ephemeral one costs ~15-20 s
+        # per command, and the runs then show in the same UI as the scheduled ones.
+        url = running_local_server()
+        if url:
+            os.environ["PREFECT_API_URL"] = url
     level = "INFO" if verbose else "WARNING"
     for handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
         os.environ.setdefault(f"PREFECT_LOGGING_HANDLERS_{handler}_LEVEL", level)

@@ -69,6 +69,23 @@ def start_local_server(port: int = 4200) -> tuple[subprocess.Popen, str]:
     raise RuntimeError("the local Prefect server did not start within 120 s")
 
 
+def server_file():
+    """Where `ahual serve` leaves the address of the local server it runs, so that other
+    `ahual` commands on this AHUAL_HOME use it instead of starting their own."""
+    return config.ahual_home() / "prefect" / "api-url"
+
+
+def running_local_server() -> str | None:
+    """The API URL of the local server `ahual serve` runs, if it answers now (the file may be
+    left over from a server that was killed)."""
+    try:
+        url = server_file().read_text(encoding="utf-8").strip()
+        with urllib.request.urlopen(f"{url}/health", timeout=1) as answer:
+            return url if answer.status == 200 else None
+    except (OSError, ValueError):
+        return None
+
+
 def _port_busy(port: int) -> bool:
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) == 0
@@ -82,6 +99,7 @@ def serve() -> None:
               f"(state in {config.ahual_home() / 'prefect'}) ...", flush=True)
         server, url = start_local_server()
         os.environ["PREFECT_API_URL"] = url
+        server_file().write_text(url, encoding="utf-8")
     from prefect import serve as prefect_serve
     from prefect.settings import PREFECT_API_URL, temporary_settings
 
@@ -94,5 +112,6 @@ def serve() -> None:
             prefect_serve(*deployments(), pause_on_shutdown=False)
     finally:
         if server is not None:
+            server_file().unlink(missing_ok=True)
             server.terminate()
             server.wait(timeout=30)
