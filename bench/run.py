@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.run [--sizes 10k,100k,1M,10M] [--skip-10m]
                                   [--registration-years 20] [--work DIR] [--out bench/results.md]
-                                  [--prefect-server] [--skip-cold] [--keep]
+                                  [--prefect-server | --prefect-api-url URL] [--skip-cold]
+                                  [--keep]
 
 For each survey size it generates the microdata (bench/generate.py) under the scratch directory
 (default /tmp/ahual-bench, never the repository) and runs, each in a fresh process:
@@ -71,6 +72,10 @@ def parser() -> argparse.ArgumentParser:
     top.add_argument("--prefect-server", action="store_true",
                      help="run one Prefect server for all runs (PREFECT_API_URL) instead of "
                           "each process starting its ephemeral one")
+    top.add_argument("--prefect-api-url", metavar="URL",
+                     help="use this already running Prefect server for all runs instead of "
+                          "starting one (implies --prefect-server; the test suite passes its "
+                          "own)")
     top.add_argument("--skip-cold", action="store_true",
                      help="skip the fixed-cost runs the tables do not need: the library "
                           "imports, a first flow with a fresh PREFECT_HOME and, with "
@@ -82,6 +87,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    args.prefect_server = args.prefect_server or bool(args.prefect_api_url)
     work = args.work.resolve()
     if work == REPO or REPO in work.parents:
         print("bench: --work must be outside the repository", file=sys.stderr)
@@ -90,10 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     if args.skip_10m:
         sizes = [s for s in sizes if s < 10_000_000]
     work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(work, keep=args.keep)
+    bench = Bench(work, keep=args.keep, api_url=args.prefect_api_url)
     started = time.perf_counter()
     facts = environment(argv if argv is not None else sys.argv[1:])
-    facts["Prefect"] = ("one `prefect server start` for all runs" if args.prefect_server else
+    facts["Prefect"] = ("an already running server for all runs" if args.prefect_api_url else
+                        "one `prefect server start` for all runs" if args.prefect_server else
                         "ephemeral server started by each process (no PREFECT_API_URL)")
     try:
         fixed = bench.fixed_costs(cold=not args.skip_cold, server=args.prefect_server)
@@ -116,7 +123,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 class Bench:
-    def __init__(self, work: Path, keep: bool):
+    def __init__(self, work: Path, keep: bool, api_url: str | None = None):
         self.work, self.keep = work, keep
         self.data = work / "data"
         self.python = sys.executable
@@ -125,6 +132,7 @@ class Bench:
             self.ahual = shutil.which("ahual") or self.ahual
         self.prefect_home = work / "prefect-home"
         self.fixed_flow_s: float | None = None
+        self.external_api_url = api_url
         self.api_url: str | None = None
         self.server: subprocess.Popen | None = None
 
@@ -139,6 +147,17 @@ class Bench:
         if self.api_url and prefect_home is None:
             env["PREFECT_API_URL"] = self.api_url
         return env
+
+    def use_server(self, url: str) -> Run:
+        """An already running server (--prefect-api-url): only checks that it answers."""
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(f"{url}/health", timeout=10) as answer:
+                if answer.status == 200:
+                    self.api_url = url
+        except OSError as error:
+            say(f"  Prefect server at {url}: {error}")
+        return Run(time.perf_counter() - started, 0.0, 0 if self.api_url else 1, "")
 
     def start_server(self) -> Run:
         """`prefect server start` on a free port; the time until /api/health answers."""
@@ -205,7 +224,10 @@ class Bench:
                             "first ever run", run))
             shutil.rmtree(fresh, ignore_errors=True)
         self.prefect_home.mkdir(parents=True, exist_ok=True)
-        if server:  # the server creates (or migrates) the shared database as it starts
+        if server and self.external_api_url:
+            if not self.use_server(self.external_api_url).ok:
+                raise RuntimeError(f"no Prefect server answers at {self.external_api_url}")
+        elif server:  # the server creates (or migrates) the shared database as it starts
             started = self.start_server()
             rows.append(row("`prefect server start` until /api/health answers (once)", started))
             if not started.ok:

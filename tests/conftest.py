@@ -1,5 +1,5 @@
-"""Shared fixtures: one Prefect test harness per session, a fresh AHUAL_HOME per test, and a
-demo warehouse built once for the tests that read marts."""
+"""Shared fixtures: one Prefect test harness per session (also used by `ahual` subprocesses),
+a fresh AHUAL_HOME per test, and a demo warehouse built once for the tests that read marts."""
 
 from __future__ import annotations
 
@@ -18,10 +18,21 @@ for _handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
 
 @pytest.fixture(scope="session", autouse=True)
 def prefect_harness():
+    """The harness's server; yields its API URL so `ahual` subprocesses can use it too
+    (see `prefect_env`)."""
+    from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
     with prefect_test_harness(server_startup_timeout=120):
-        yield
+        yield PREFECT_API_URL.value()
+
+
+@pytest.fixture(scope="session")
+def prefect_env(prefect_harness: str) -> dict[str, str]:
+    """Environment for `ahual` subprocesses whose test is not about Prefect's start-up: they
+    talk to the session's server instead of each starting an ephemeral one (15-25 s each)."""
+    assert prefect_harness, "the Prefect harness is not running"
+    return {"PREFECT_API_URL": prefect_harness}
 
 
 @pytest.fixture

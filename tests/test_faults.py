@@ -4,6 +4,7 @@ the next run is clean."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import resource
@@ -85,12 +86,33 @@ def digest(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def child(point: str, marker, report, **popen) -> subprocess.Popen:
-    code = CHILD.format(patch=textwrap.dedent(HANG_AT[point]) if point else "")
-    env = dict(os.environ, PYTHONPATH=str(config.REPO_ROOT))
-    return subprocess.Popen([sys.executable, "-c", code, str(marker), str(report)], env=env,
-                            cwd=config.REPO_ROOT, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, **popen)
+@pytest.fixture
+def child(prefect_env):
+    """Starts `ahual ingest` children. They use the session's Prefect server unless
+    `own_server=True` (then each starts its ephemeral one, as for a user without a server).
+    Each child leads its own process group, killed whole at teardown: a child killed by a test
+    must not leave its ephemeral server (or anything else) running for the rest of the suite."""
+    started: list[subprocess.Popen] = []
+
+    def start(point: str | None, marker, report, own_server=False, **popen) -> subprocess.Popen:
+        code = CHILD.format(patch=textwrap.dedent(HANG_AT[point]) if point else "")
+        env = dict(os.environ, PYTHONPATH=str(config.REPO_ROOT))
+        env.pop("PREFECT_API_URL", None)
+        if not own_server:
+            env.update(prefect_env)
+        process = subprocess.Popen([sys.executable, "-c", code, str(marker), str(report)],
+                                   env=env, cwd=config.REPO_ROOT, stdout=subprocess.PIPE,
+                                   stderr=subprocess.STDOUT, start_new_session=True, **popen)
+        started.append(process)
+        return process
+
+    yield start
+    for process in started:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the group outlives a killed leader
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=30)
+        process.stdout.close()
 
 
 def loaded_2010() -> tuple[list[str], int]:
@@ -104,7 +126,7 @@ def loaded_2010() -> tuple[list[str], int]:
 
 @pytest.mark.parametrize("point", list(HANG_AT))
 def test_a_load_killed_at_any_stage_changes_nothing_and_the_next_run_is_clean(
-        point, demo_copy, tmp_path):
+        point, demo_copy, tmp_path, child):
     report = write_csv(tmp_path / "2010.csv", REPORT)
     before = digest(config.published_warehouse())
     marker = tmp_path / "marker"
@@ -126,7 +148,7 @@ def test_a_load_killed_at_any_stage_changes_nothing_and_the_next_run_is_clean(
     assert main(["doctor"]) == 0
 
 
-def test_a_full_disk_fails_the_load_cleanly(demo_copy, tmp_path):
+def test_a_full_disk_fails_the_load_cleanly(demo_copy, tmp_path, child):
     report = write_csv(tmp_path / "2010.csv", REPORT)
     before = digest(config.published_warehouse())
     limit = config.working_warehouse().stat().st_size  # no file may grow past this: disk full
@@ -139,12 +161,14 @@ def test_a_full_disk_fails_the_load_cleanly(demo_copy, tmp_path):
     assert loaded_2010() == (["2010.csv"], 2)
 
 
-def test_two_loads_of_the_same_region_at_once_both_finish(demo_copy, tmp_path):
+def test_two_loads_of_the_same_region_at_once_both_finish(demo_copy, tmp_path, child):
     first = write_csv(tmp_path / "2010.csv", REPORT)
     second = write_csv(tmp_path / "2010-corrected.csv",
                        [r if r[3] != "130" else r[:3] + ["131"] for r in REPORT])
-    a = child(None, tmp_path / "a", first)
-    b = child(None, tmp_path / "b", second)
+    # Two ephemeral servers starting at once on 2 cores is the case the CLI's start-up timeout
+    # is for, and the only subprocess test that keeps it (the others share the session's).
+    a = child(None, tmp_path / "a", first, own_server=True)
+    b = child(None, tmp_path / "b", second, own_server=True)
     outputs = [p.communicate(timeout=300)[0].decode() for p in (a, b)]
     assert (a.returncode, b.returncode) == (0, 0), outputs
     with duckdb.connect(str(config.published_warehouse()), read_only=True) as con:
@@ -155,7 +179,7 @@ def test_two_loads_of_the_same_region_at_once_both_finish(demo_copy, tmp_path):
     assert (batches, current) == (2, 2)  # one report current, the other kept as history
 
 
-def test_a_snapshot_during_a_load_reads_the_last_published_build(demo_copy, tmp_path):
+def test_a_snapshot_during_a_load_reads_the_last_published_build(demo_copy, tmp_path, child):
     report = write_csv(tmp_path / "2010.csv", REPORT)
     marker = tmp_path / "marker"
     process = child("inside the load transaction", marker, report)

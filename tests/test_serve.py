@@ -78,8 +78,10 @@ def test_serve_registers_the_schedules_and_runs_a_deployment(prefect_server, dem
             assert schedule["schedule"]["timezone"] == TIMEZONE
             assert schedule["active"] and not by_name[name]["paused"]
 
-        run = call(f"{url}/deployments/{by_name['completeness-check']['id']}/create_flow_run",
-                   {"parameters": {"period": "2008H2"}})
+        # retried: a busy server (SQLite, 2 cores) has answered 503 here
+        run = wait_for("the flow run to be created", lambda: call(
+            f"{url}/deployments/{by_name['completeness-check']['id']}/create_flow_run",
+            {"parameters": {"period": "2008H2"}}), 60)
         state = wait_for(
             "the flow run to finish",
             lambda: (lambda s: s if s["type"] in {"COMPLETED", "FAILED", "CRASHED"} else None)(

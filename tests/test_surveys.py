@@ -42,11 +42,16 @@ def write_sav(path, frame, labels=LABELS):
     return path
 
 
-@pytest.fixture
-def loaded(home, tmp_path):
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    """S01 loaded once into its own AHUAL_HOME for the tests that only read it (~20 s each)."""
+    folder = tmp_path_factory.mktemp("s01")
+    home = folder / "ahual-home"
     frame = sample()
-    path = write_sav(tmp_path / "s01.sav", frame)
-    assert main(["ingest", "survey", "--study", "S01", str(path)]) == 0
+    path = write_sav(folder / "s01.sav", frame)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("AHUAL_HOME", str(home))
+        assert main(["ingest", "survey", "--study", "S01", str(path)]) == 0
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         yield frame, con
 
