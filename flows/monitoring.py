@@ -5,7 +5,6 @@ Parsed like every table of counts (flows/tabular.py); the round comes from the c
 
 from __future__ import annotations
 
-from functools import cache
 from pathlib import Path
 
 import pandas as pd
@@ -42,8 +41,7 @@ def parse(table: pd.DataFrame, file_name: str, round_no: int) -> pd.DataFrame:
     if "round_text" not in out:
         out["round_text"] = ""
     out["round_matches"] = out["round_text"].isin(["", str(round_no), f"{round_no}.0"])
-    # cache(): labels repeat down the sheet; resolve each distinct text once.
-    out["region_code"] = out["region_label"].map(cache(vocabulary("region").resolve))
-    out["indicator_code"] = out["indicator_label"].map(cache(vocabulary("indicator").resolve))
+    out["region_code"] = vocabulary("region").codes_of(out["region_label"])
+    out["indicator_code"] = vocabulary("indicator").codes_of(out["indicator_label"])
     out["value_text"], out["value"] = counts(out["value_text"])
     return out

@@ -76,7 +76,7 @@ def parse(table: pd.DataFrame, file_name: str) -> tuple[pd.DataFrame, pd.DataFra
 
     reports = pd.DataFrame({"source_row": table.index.astype("int64")}, index=table.index)
     reports["agency_label"] = table[column["agency"]]
-    reports["agency_code"] = reports["agency_label"].map(vocabulary("agency").resolve)
+    reports["agency_code"] = vocabulary("agency").codes_of(reports["agency_label"])
     reports["measure_text"] = table[column["measure"]]
     reports["measure_no"] = pd.array(reports["measure_text"].map(_measure), dtype="Int64")
     reports["period_text"] = table[column["period"]]

@@ -50,6 +50,11 @@ class Vocabulary:
             return text
         return self.labels.get(normalise_label(text))
 
+    def codes_of(self, labels: pd.Series) -> pd.Series:
+        """`resolve` for a whole column: labels repeat down a sheet, so each distinct one is
+        looked up once."""
+        return labels.map({label: self.resolve(label) for label in labels.dropna().unique()})
+
     def suggest(self, label: str) -> str | None:
         """A close known label, for "did you mean" in error messages."""
         hits = difflib.get_close_matches(normalise_label(label), self.labels, n=1, cutoff=0.75)

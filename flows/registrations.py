@@ -36,16 +36,16 @@ def parse_file(path: Path, options: dict) -> Parsed:
 def parse(table: pd.DataFrame, file_name: str) -> pd.DataFrame:
     """Turn a read table (long or wide layout) into canonical registration rows."""
     out = melt(table, file_name, SPEC)
-    # cache(): a report repeats its date and labels on every row; interpret each text once.
-    out["as_of"] = pd.to_datetime(out["as_of_text"].map(cache(parse_date)))
+    out["as_of"] = pd.to_datetime(out["as_of_text"].map(parse_date))
     out["as_of_year"] = out["as_of"].dt.year.astype("Int64")
     out["days_since_as_of"] = (pd.Timestamp.today().normalize() - out["as_of"]).dt.days
-    out["region_code"] = out["region_label"].map(cache(vocabulary("region").resolve))
-    out["confession_code"] = out["confession_label"].map(cache(vocabulary("confession").resolve))
+    out["region_code"] = vocabulary("region").codes_of(out["region_label"])
+    out["confession_code"] = vocabulary("confession").codes_of(out["confession_label"])
     out["count_text"], out["associations"] = counts(out["count_text"])
     return out
 
 
+@cache  # a report repeats its date on every row
 def parse_date(text: str) -> datetime | None:
     for fmt in DATE_FORMATS:
         try:

@@ -251,7 +251,7 @@ def parse(micro: Microdata, study: dict, file_name: str) -> tuple[pd.DataFrame, 
     labels = _labels(codebook)
     region_label = _as_text(data[column["region"]], labels.get(column["region"]))
     respondents["region_label"] = region_label
-    respondents["region_code"] = _resolve_regions(region_label)
+    respondents["region_code"] = vocabulary("region").codes_of(region_label)
     respondents["sex"], respondents["sex_label"] = _sex(data, column, labels)
     respondents["age_group"], respondents["age_text"] = _age(data, column)
     # what was given but not understood, for the suite to name (None when fine or not given)
@@ -337,12 +337,6 @@ def _as_text_each(values: pd.Series, labels: dict[int, str] | None = None) -> pd
     if labels:
         text = text.mask(whole, numbers[whole].astype("int64").map(labels).fillna(text[whole]))
     return text.astype(object).where(text.notna() & (text != ""), None)
-
-
-def _resolve_regions(labels: pd.Series) -> pd.Series:
-    resolve = vocabulary("region").resolve
-    unique = {label: resolve(label) for label in labels.dropna().unique()}
-    return labels.map(unique)
 
 
 def _sex(data, column, labels) -> tuple[pd.Series, pd.Series]:
