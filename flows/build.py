@@ -18,7 +18,7 @@ from prefect.cache_policies import NO_CACHE
 from flows import config
 from flows.problems import InputRejected
 from flows.progress import say
-from flows.validation import data_docs_once, validate
+from flows.validation import data_docs_once, suite_file, validate
 from warehouse import runner, store
 
 REFERENCE_REPORTS = {"registrations": "reports/national_registrations_*.csv"}
@@ -72,7 +72,7 @@ def check_marts(mart_rows: dict[str, int]) -> dict[str, dict]:
     with store.connect() as con:
         for table in mart_rows:
             suite = "marts/" + table.split(".", 1)[1]
-            if not (config.EXPECTATIONS / f"{suite}.json").exists():
+            if not suite_file(suite).exists():
                 continue
             frame = con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pandas()
             outcome = validate(frame, suite, table)

@@ -33,9 +33,13 @@ class ValidationOutcome:
     data_docs: str | None
 
 
+def suite_file(path: str) -> Path:
+    """A suite's file under expectations/, e.g. "registrations" or "marts/registrations"."""
+    return config.EXPECTATIONS / f"{path}.json"
+
+
 def load_suite(path: str) -> dict:
-    """A suite file under expectations/, e.g. "registrations" or "marts/registrations"."""
-    return json.loads((config.EXPECTATIONS / f"{path}.json").read_text(encoding="utf-8"))
+    return json.loads(suite_file(path).read_text(encoding="utf-8"))
 
 
 _contexts: dict[str, object] = {}  # GX project root -> its file context
@@ -71,7 +75,7 @@ def _checkpoint(suite_path: str, refresh: bool = False):
     and again whenever the suite file changes."""
     root = config.gx_root()
     context = _context(root)
-    text = (config.EXPECTATIONS / f"{suite_path}.json").read_text(encoding="utf-8")
+    text = suite_file(suite_path).read_text(encoding="utf-8")
     cached = _checkpoints.get((str(root), suite_path))
     if cached and cached[0] == text and not refresh:
         return cached[1]
