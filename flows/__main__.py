@@ -1,7 +1,7 @@
-"""`python -m flows` is the same as the `ahual` command."""
+"""`python -m ahual` is the same as the `ahual` command."""
 
 import sys
 
-from flows.cli import main
+from ahual.cli import main
 
 sys.exit(main())

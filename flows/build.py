@@ -1,131 +1,140 @@
-"""Build: load the reference reports, rebuild every model, check the marts, publish.
+"""The build step: bring the models up to date with what is loaded, check the marts that changed
+against their suites, and record the build. Runs inside the caller's transaction on the
+working warehouse, so a build that fails its checks leaves nothing behind (and neither do the
+loads it was made with): the pipeline decides what is committed.
 
-Validation is the gate: the marts are rebuilt in the working warehouse, checked against their
-GX suites (expectations/marts/), and only a build that passes is published.
+What the marts are made from is fingerprinted: each kind's loads, each reference file, each
+model's SQL and each mart's suite (warehouse/runner.py). A build whose fingerprints all match
+the last one's does nothing; otherwise only the models downstream of a change run again, and
+only the marts among them are checked.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import datetime
+from pathlib import Path
 
 import duckdb
-from prefect import flow, task
-from prefect.artifacts import create_table_artifact
-from prefect.cache_policies import NO_CACHE
 
-from flows import config
-from flows.problems import InputRejected
-from flows.progress import say
-from flows.validation import data_docs_once, suite_file, validate
-from warehouse import runner, store
-
-REFERENCE_REPORTS = {"registrations": "reports/national_registrations_*.csv"}
-# Everything a build reads besides the loaded rows; a change to any of it rebuilds.
-BUILD_INPUTS = ("warehouse/raw.sql", *(f"warehouse/{layer}/*.sql" for layer in runner.LAYERS),
-                "warehouse/marts/marts.yml", "datasets/reference/**/*.csv",
-                "expectations/marts/*.json")
+from ahual import resources
+from ahual.kinds import kinds
+from ahual.problems import BuildRefused
+from ahual.warehouse import runner, store
 
 
-def inputs_hash(con: duckdb.DuckDBPyConnection) -> str:
-    """Fingerprint of what the marts are made from: loads, rejections, models, reference data
-    and mart suites. A build whose fingerprint matches the last one has nothing to do."""
-    digest = hashlib.sha256()
-    state = con.execute(
-        "SELECT (SELECT count(*) FROM raw.load_batches), "
-        "(SELECT coalesce(max(batch_id), 0) FROM raw.load_batches), "
-        "(SELECT count(*) FROM raw.rejections), "
-        "(SELECT coalesce(max(rejected_at)::varchar, '') FROM raw.rejections)").fetchone()
-    digest.update(repr(state).encode())
-    for pattern in BUILD_INPUTS:
-        for path in sorted(config.REPO_ROOT.glob(pattern)):
-            digest.update(str(path.relative_to(config.REPO_ROOT)).encode())
-            digest.update(path.read_bytes())
-    return digest.hexdigest()
+@dataclass
+class BuildOutcome:
+    build_id: int | None  # None: nothing had changed, no build was recorded
+    rebuilt: list[str]
+    mart_rows: dict[str, int]
+    validation: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return self.build_id is not None
 
 
-def published_build(fingerprint: str) -> dict[str, int] | None:
-    """Mart row counts of the published build if it was made from exactly these inputs.
+def reference_files() -> dict[str, Path]:
+    """`reference.<name>` -> CSV; files in sub-folders are prefixed (programme/measures.csv ->
+    programme_measures). `reports/` holds input files, which load as any report does."""
+    root = resources.reference()
+    files = {}
+    for path in sorted(root.rglob("*.csv")):
+        parts = path.relative_to(root).with_suffix("").parts
+        if parts[0] != "reports":
+            files["_".join(parts)] = path
+    return files
 
-    Asks the published file, not the working one: a build killed before publishing has
-    recorded itself in the working file only.
-    """
-    if not config.published_warehouse().exists():
+
+def reference_reports() -> dict[str, list[Path]]:
+    """Published figures that load through a kind like any report (the programme's national
+    counts): kind -> files."""
+    root = resources.reference() / "reports"
+    return {name: sorted(p for p in root.glob(f"{name}/*") if kind.accepts(p))
+            for name, kind in kinds().items() if (root / name).is_dir()}
+
+
+def source_fingerprints(con: duckdb.DuckDBPyConnection,
+                        reference: dict[str, Path]) -> dict[str, str]:
+    """Fingerprint of every table the models read that no model makes: a raw table by the
+    loads of its kind (loads are only ever added), a reference table by its file's bytes."""
+    loads = dict(con.execute("SELECT kind, count(*)::varchar || ':' || max(batch_id)::varchar "
+                             "FROM raw.load_batches GROUP BY kind").fetchall())
+    everything = store.one(con, "SELECT count(*)::varchar || ':' || coalesce(max(batch_id), 0) "
+                           "FROM raw.load_batches")[0]
+    sources = {"raw.load_batches": everything}
+    for name, kind in kinds().items():
+        for table in kind.raw_tables:
+            sources[f"raw.{table}"] = loads.get(name, "0:0")
+    for name, path in reference.items():
+        sources[f"reference.{name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return sources
+
+
+def mart_suites() -> dict[str, str]:
+    """A mart's suite is part of what it is: changing the rules re-checks it."""
+    return {f"marts.{p.stem}": p.read_text(encoding="utf-8")
+            for p in sorted((resources.expectations() / "marts").glob("*.json"))}
+
+
+def last_build(con: duckdb.DuckDBPyConnection) -> dict | None:
+    row = store.one(con, "SELECT build_id, model_hashes, validation, inputs_hash FROM raw.builds "
+                    "ORDER BY build_id DESC LIMIT 1")
+    if row is None:
         return None
-    with store.read_published() as con:
-        row = con.execute("SELECT inputs_hash, mart_rows FROM raw.builds "
-                          "ORDER BY build_id DESC LIMIT 1").fetchone()
-    return json.loads(row[1]) if row and row[0] == fingerprint else None
+    return {"build_id": row[0], "hashes": json.loads(row[1]),
+            "validation": json.loads(row[2]), "inputs_hash": row[3]}
 
 
-@task(name="run models", cache_policy=NO_CACHE)
-def run_models() -> dict[str, int]:
-    with store.connect() as con:
-        return runner.build(con, progress=say)
+def build(con: duckdb.DuckDBPyConnection, *, force: bool = False, code_version: str = "",
+          progress: Callable[[str, int, int], None] | None = None) -> BuildOutcome:
+    """Rebuild what changed, check it, record the build (inside the caller's transaction).
+    Raises BuildRefused, naming mart, rule and rows, when a mart breaks a critical rule."""
+    reference = reference_files()
+    previous = last_build(con) or {"build_id": None, "hashes": {}, "validation": {},
+                                   "inputs_hash": None}
+    result = runner.build(con, reference_files=reference,
+                          sources=source_fingerprints(con, reference),
+                          previous=previous["hashes"], extra=mart_suites(), force=force,
+                          progress=progress)
+    if not result.rebuilt and result.inputs_hash == previous["inputs_hash"]:
+        return BuildOutcome(None, [], result.mart_rows, previous["validation"])
+    rebuilt_marts = [t for t in result.rebuilt if t.startswith("marts.")]
+    validation = {k: v for k, v in previous["validation"].items()
+                  if f"marts.{k}" in result.mart_rows}
+    validation |= check_marts(con, rebuilt_marts)
+    build_id = store.one(con, "SELECT coalesce(max(build_id), 0) + 1 FROM raw.builds")[0]
+    last_batch = store.one(con, "SELECT max(batch_id) FROM raw.load_batches")[0]
+    con.execute("INSERT INTO raw.builds VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [build_id, datetime.now(), code_version or resources.code_version(),
+                 last_batch, result.inputs_hash, json.dumps(result.hashes, sort_keys=True),
+                 json.dumps(result.rebuilt), json.dumps(result.mart_rows, sort_keys=True),
+                 json.dumps(validation, sort_keys=True)])
+    return BuildOutcome(int(build_id), result.rebuilt, result.mart_rows, validation)
 
 
-@task(name="check marts", cache_policy=NO_CACHE)
-def check_marts(mart_rows: dict[str, int]) -> dict[str, dict]:
-    """Validate every mart that has a suite; refuse to publish if any critical rule fails."""
+def check_marts(con: duckdb.DuckDBPyConnection, marts: list[str]) -> dict[str, dict]:
+    """Validate each mart against `expectations/marts/<mart>.json`; refuse the build if any
+    critical rule fails. Marts are read through Arrow (GX's SQL datasource fails on DuckDB)."""
+    if not marts:
+        return {}
+    from ahual.gate.validation import suite_file, validate
+
     results, problems = {}, []
-    with store.connect() as con:
-        for table in mart_rows:
-            suite = "marts/" + table.split(".", 1)[1]
-            if not suite_file(suite).exists():
-                continue
-            frame = con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pandas()
-            outcome = validate(frame, suite, table)
-            results[suite] = {"success": outcome.success, "rows": outcome.evaluated,
-                              "problems": [p.plain() for p in outcome.problems]}
-            problems += outcome.problems
+    for table in marts:
+        name = table.split(".", 1)[1]
+        if not suite_file(f"marts/{name}").exists():
+            continue
+        frame = con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pandas()
+        outcome = validate(frame, f"marts/{name}", table, kind="mart")
+        results[name] = {"success": outcome.success, "rows": outcome.evaluated,
+                         "problems": [p.plain() for p in outcome.problems],
+                         "warnings": [p.plain() for p in outcome.warnings]}
+        problems += outcome.problems
     if problems:
-        raise InputRejected(problems)
+        raise BuildRefused(problems)
     return results
-
-
-@task(name="record build", cache_policy=NO_CACHE)
-def record_build(mart_rows: dict[str, int], validation: dict[str, dict], fingerprint: str) -> int:
-    with store.connect() as con:
-        build_id = con.execute(
-            "SELECT coalesce(max(build_id), 0) + 1 FROM raw.builds").fetchone()[0]
-        last_batch = con.execute("SELECT max(batch_id) FROM raw.load_batches").fetchone()[0]
-        con.execute("INSERT INTO raw.builds VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [build_id, datetime.now(), config.code_version(), last_batch, fingerprint,
-                     json.dumps(mart_rows), json.dumps(validation)])
-        con.execute("CHECKPOINT")
-    return int(build_id)
-
-
-@flow(name="build-marts")
-def build_marts(force: bool = False) -> dict[str, int]:
-    """Rebuild the marts from everything loaded and publish the warehouse atomically; skipped
-    when nothing they are made from has changed since the published build (unless `force`)."""
-    from flows.ingest import KINDS, ingest_one, report_outcomes
-
-    with store.exclusive(on_wait=say), data_docs_once():
-        with store.connect() as con:
-            for kind, pattern in REFERENCE_REPORTS.items():
-                outcomes = [ingest_one(path, KINDS[kind], con=con)
-                            for path in sorted(config.REFERENCE.glob(pattern))]
-                if any(o.status != "unchanged" for o in outcomes):
-                    report_outcomes(f"reference-{kind}", outcomes)
-            fingerprint = inputs_hash(con)
-        unchanged = None if force else published_build(fingerprint)
-        if unchanged is not None:
-            say(f"marts up to date: nothing changed since the published build "
-                f"({config.published_warehouse()})")
-            return unchanged
-        say("building marts ...")
-        counts = run_models()
-        say("checking marts ...")
-        validation = check_marts(counts)
-        record_build(counts, validation, fingerprint)
-        published = store.publish()
-    for table, rows in counts.items():
-        say(f"  {table}: {rows} rows")
-    say(f"published {published}")
-    create_table_artifact(key="mart-row-counts",
-                          table=[{"mart": t, "rows": n} for t, n in counts.items()],
-                          description="Rows in each mart after this build")
-    return counts

@@ -2,19 +2,26 @@
 
 Each call opens the published copy read-only, fetches through Arrow and closes it again, so a
 notebook left running never blocks a scheduled load (loads write elsewhere and publish by
-renaming, see warehouse/store.py).
+renaming, see warehouse/store.py). The warehouse is AHUAL_HOME's, else the per-user default
+that `ahual demo` uses, wherever Jupyter was started.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from warehouse import store
+from ahual import settings
+from ahual.warehouse import store
 
 
-def query(sql: str, params: list | None = None) -> pd.DataFrame:
+def warehouse() -> store.Warehouse:
+    home = settings.home()
+    return store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+
+
+def query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
     """Run one read-only query on the published warehouse and return a pandas frame."""
-    with store.read_published() as con:
+    with warehouse().read_published() as con:
         return con.sql(sql, params=params).to_arrow_table().to_pandas()
 
 

@@ -10,6 +10,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from ahual.problems import UsageError
+
 
 @dataclass(frozen=True, order=True)
 class Period:
@@ -21,7 +23,7 @@ class Period:
     def parse(cls, text: str) -> Period:
         match = re.fullmatch(r"\s*(\d{4})\s*([QqHh])\s*([1-4])\s*", text or "")
         if not match or (match[2].upper() == "H" and int(match[3]) > 2):
-            raise ValueError(f"«{text}» is not a period: write a quarter like 2008Q4 or a "
+            raise UsageError(f"«{text}» is not a period: write a quarter like 2008Q4 or a "
                              "half-year like 2008H2")
         return cls(int(match[1]), match[2].upper(), int(match[3]))
 

@@ -1,11 +1,11 @@
 """Quarterly snapshots: every mart as Parquet plus a manifest, immutable once taken.
 
 `snapshots/<YYYYQn>/` holds one Parquet file per mart, holding the rows dated up to the end of
-the quarter (warehouse/marts/marts.yml names the date column; suppressed survey cells are
-never written), and `manifest.json`. Files are written from the published warehouse (so a
-snapshot never waits for or blocks a load) into a temporary folder that is renamed into place.
-Taking a quarter again recomputes the files: identical bytes -> nothing to do; different ->
-refused, with what changed.
+the quarter (each mart's `<mart>.yml` names its date column; suppressed survey cells are never
+written), and `manifest.json`. Files are written from the published warehouse (so a snapshot
+never waits for or blocks a load) into a temporary folder that is renamed into place. Taking a
+quarter again recomputes the files: identical bytes -> nothing to do; different -> refused,
+with what changed, mart by mart and key by key.
 """
 
 from __future__ import annotations
@@ -23,21 +23,22 @@ import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
-from prefect import flow, task
-from prefect.artifacts import create_link_artifact, create_table_artifact
-from prefect.cache_policies import NO_CACHE
 
-from flows import config
-from flows.periods import Period, last_closed
-from flows.progress import say
-from warehouse import store
+from ahual import resources, settings
+from ahual.console import say
+from ahual.periods import Period, last_closed
+from ahual.problems import UsageError
+from ahual.warehouse import store
 
-MARTS_YAML = config.WAREHOUSE_MODELS / "marts" / "marts.yml"
 PARQUET_OPTIONS = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
 
 
 class SnapshotRefused(RuntimeError):
     """A closed quarter's snapshot exists and the warehouse no longer reproduces it."""
+
+    def __init__(self, message: str, changes: list[str] | None = None):
+        super().__init__(message)
+        self.changes = changes or []
 
 
 @dataclass
@@ -46,65 +47,78 @@ class SnapshotResult:
     folder: Path
     status: str  # written | identical
     rows: dict[str, int]
+    files: dict | None = None
 
 
 @cache
-def mart_specs() -> dict[str, dict]:
-    return yaml.safe_load(MARTS_YAML.read_text(encoding="utf-8"))
+def mart_spec(mart: str) -> dict:
+    """A mart's description beside its SQL (`warehouse/marts/<mart>.yml`)."""
+    path = resources.warehouse() / "marts" / f"{mart}.yml"
+    return yaml.safe_load(path.read_text(encoding="utf-8")) if path.exists() else {}
 
 
-def _mart_query(con: duckdb.DuckDBPyConnection, mart: str, quarter: Period) -> pa.Table:
-    columns = [c[0] for c in con.execute(f"DESCRIBE marts.{mart}").fetchall()]
+def quarter_of(text: str | None, today: date) -> Period:
+    period = Period.parse(text) if text else last_closed("Q", today)
+    if period.kind != "Q":
+        raise UsageError(f"snapshots are quarterly: write a quarter like 2008Q4, not {period}")
+    return period
+
+
+def _mart_rows(con: duckdb.DuckDBPyConnection, mart: str, quarter: Period) -> pa.Table:
+    if not mart.isidentifier():
+        raise ValueError(f"not a mart name: {mart!r}")
+    columns = {c[0] for c in con.execute(f"DESCRIBE marts.{mart}").fetchall()}
     conditions = []
-    period_column = mart_specs().get(mart, {}).get("period_column")
+    period_column = mart_spec(mart).get("period_column")
     if period_column:
-        conditions.append(f"{period_column} <= DATE '{quarter.end.isoformat()}'")
+        conditions.append(f'"{period_column}" <= $period_end')
     if "suppressed" in columns:  # unreliable survey cells are never published
         conditions.append("NOT coalesce(suppressed, false)")
     where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
-    order = ", ".join(f'"{c}"' for c in columns)
-    return con.sql(f"SELECT * FROM marts.{mart} {where} ORDER BY {order}").to_arrow_table()
+    sql = store.query("snapshot_mart").format(mart=mart, where=where)
+    params = {"period_end": quarter.end} if period_column else {}
+    return con.sql(sql, params=params).to_arrow_table()
 
 
 def sha256_of(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-@task(name="write snapshot files", cache_policy=NO_CACHE)
 def write_files(quarter: Period, folder: Path) -> dict:
     """Write each mart's Parquet file into `folder`; return the manifest's content."""
     folder.mkdir(parents=True)
-    files, loads, build = {}, [], None
-    with store.read_published() as con:
-        marts = [r[0] for r in con.execute(
-            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
-            "ORDER BY table_name").fetchall()]
+    files = {}
+    with _warehouse().read_published() as con:
+        marts = [r[0] for r in con.sql(store.query("published_marts")).fetchall()]
         for mart in marts:
-            table = _mart_query(con, mart, quarter)
+            table = _mart_rows(con, mart, quarter)
             path = folder / f"{mart}.parquet"
             pq.write_table(table, path, **PARQUET_OPTIONS)
             files[path.name] = {"mart": f"marts.{mart}", "rows": table.num_rows,
                                 "sha256": sha256_of(path),
+                                "key": mart_spec(mart).get("key", []),
                                 "schema": {f.name: str(f.type) for f in table.schema}}
-        fields = ("batch_id", "kind", "file_name", "file_sha256", "loaded_at")
-        loads = [dict(zip(fields, r, strict=True))
-                 for r in con.execute("SELECT batch_id, kind, file_name, file_sha256, "
-                                      "strftime(loaded_at, '%Y-%m-%dT%H:%M:%S') "
-                                      "FROM raw.load_batches ORDER BY batch_id").fetchall()]
-        row = con.execute("SELECT build_id, strftime(built_at, '%Y-%m-%dT%H:%M:%S'), "
-                          "code_version, validation FROM raw.builds "
-                          "ORDER BY build_id DESC LIMIT 1").fetchone()
-        if row:
-            build = {"build_id": row[0], "built_at": row[1], "code_version": row[2],
-                     "validation": json.loads(row[3])}
+        loads = [dict(zip(("batch_id", "kind", "file_name", "file_sha256", "loaded_as",
+                           "loaded_at"), r, strict=True))
+                 for r in con.sql(store.query("snapshot_loads")).fetchall()]
+        row = store.one(con, store.query("last_build"))
+    build = None
+    if row:
+        build = {"build_id": row[0], "built_at": row[1], "code_version": row[2],
+                 "validation": json.loads(row[3])}
     return {"quarter": str(quarter), "period_end": quarter.end.isoformat(),
             "taken_at": datetime.now().isoformat(timespec="seconds"),
-            "code_version": config.code_version(), "files": files, "build": build,
+            "code_version": resources.code_version(), "files": files, "build": build,
             "loads": loads}
 
 
+def _warehouse() -> store.Warehouse:
+    home = settings.home()
+    return store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+
+
 def compare(old: dict, new: dict) -> list[str]:
-    """What differs between two manifests' files, in words."""
+    """Which files differ between two manifests, in words."""
     changes = []
     for name in sorted(set(old["files"]) | set(new["files"])):
         before, after = old["files"].get(name), new["files"].get(name)
@@ -116,18 +130,16 @@ def compare(old: dict, new: dict) -> list[str]:
     return changes
 
 
-@flow(name="quarterly-snapshot")
-def snapshot(quarter: str | None = None, today: date | None = None) -> SnapshotResult:
+def take(quarter: str | None = None, today: date | None = None) -> SnapshotResult:
     """Take the snapshot of a closed quarter (default: the last closed one)."""
     today = today or date.today()
-    period = Period.parse(quarter) if quarter else last_closed("Q", today)
-    if period.kind != "Q":
-        raise ValueError(f"snapshots are quarterly: write a quarter like 2008Q4, not {period}")
+    period = quarter_of(quarter, today)
     if not period.is_closed(today):
         raise SnapshotRefused(f"{period} has not closed yet (it ends on {period.end}); "
                               "a quarter is snapshotted after it closes")
-    target = config.snapshots_dir() / str(period)
-    staging = config.snapshots_dir() / f".{period}.{os.getpid()}.tmp"
+    root = settings.home().snapshots
+    target = root / str(period)
+    staging = root / f".{period}.{os.getpid()}.tmp"
     shutil.rmtree(staging, ignore_errors=True)
     say(f"snapshot {period}: writing marts up to {period.end} ...")
     try:
@@ -136,27 +148,35 @@ def snapshot(quarter: str | None = None, today: date | None = None) -> SnapshotR
             old = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
             changes = compare(old, manifest)
             if changes:
+                detail = diff_folders(target, staging)
                 raise SnapshotRefused(
                     f"{period} was snapshotted on {old['taken_at']} and is closed; the "
                     "warehouse no longer reproduces it:\n  " + "\n  ".join(changes)
-                    + f"\nIts snapshot stays as it was: {target}")
+                    + "\n" + "\n".join(detail[1:])
+                    + f"\nIts snapshot stays as it was: {target}", changes)
             say(f"snapshot {period} exists and is reproduced byte for byte: {target}")
-            return SnapshotResult(str(period), target, "identical", _rows(old))
+            return SnapshotResult(str(period), target, "identical", _rows(old), old["files"])
         (staging / "manifest.json").write_text(
             json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
         os.rename(staging, target)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     rows = _rows(manifest)
-    for name, count in rows.items():
-        say(f"  {name}: {count} rows")
-    say(f"snapshot {period} written: {target}")
+    say(f"snapshot {period} written: {target} ({len(rows)} marts, "
+        f"{sum(rows.values()):,} rows)")
+    return SnapshotResult(str(period), target, "written", rows, manifest["files"])
+
+
+def artifacts(result: SnapshotResult) -> None:
+    from prefect.artifacts import create_link_artifact, create_table_artifact
+
     create_table_artifact(key="snapshot-files", table=[
         {"file": n, "rows": f["rows"], "sha256": f["sha256"]}
-        for n, f in manifest["files"].items()], description=f"Snapshot {period}")
-    create_link_artifact(key="snapshot-folder", link=target.as_uri(),
-                         link_text=f"Snapshot {period}")
-    return SnapshotResult(str(period), target, "written", rows)
+        for n, f in (result.files or {}).items()],
+        description=f"Snapshot {result.quarter}: {result.status}")
+    create_link_artifact(key="snapshot-folder", link=result.folder.as_uri(),
+                         link_text=f"Snapshot {result.quarter}",
+                         description=f"Folder of snapshot {result.quarter}")
 
 
 def _rows(manifest: dict) -> dict[str, int]:
@@ -164,26 +184,54 @@ def _rows(manifest: dict) -> dict[str, int]:
 
 
 def diff(first: str, second: str) -> list[str]:
-    """Row-level differences between two snapshots, mart by mart."""
-    folders = [config.snapshots_dir() / str(Period.parse(q)) for q in (first, second)]
+    """What changed between two snapshots, mart by mart: keys added, removed and changed."""
+    folders = [settings.home().snapshots / str(Period.parse(q)) for q in (first, second)]
     for folder in folders:
         if not (folder / "manifest.json").exists():
-            raise FileNotFoundError(f"no snapshot at {folder}; take it with `ahual snapshot "
-                                    f"--quarter {folder.name}`")
-    names = sorted({p.name for f in folders for p in f.glob("*.parquet")})
-    lines = [f"{first} -> {second}"]
+            raise UsageError(f"no snapshot at {folder}; take it with `ahual snapshot "
+                             f"--quarter {folder.name}`")
+    return diff_folders(*folders)
+
+
+def diff_folders(a_folder: Path, b_folder: Path) -> list[str]:
+    names = sorted({p.name for f in (a_folder, b_folder) for p in f.glob("*.parquet")})
+    lines = [f"{a_folder.name} -> {b_folder.name}"]
     with duckdb.connect() as con:
         for name in names:
-            a, b = (str(f / name) for f in folders)
-            if not all(Path(p).exists() for p in (a, b)):
-                lines.append(f"  {name}: only in {first if Path(a).exists() else second}")
+            a, b = a_folder / name, b_folder / name
+            mart = name.removesuffix(".parquet")
+            if not (a.exists() and b.exists()):
+                lines.append(f"  {mart}: only in {(a if a.exists() else b).parent.name}")
                 continue
-            removed = con.execute("SELECT count(*) FROM (SELECT * FROM read_parquet(?) EXCEPT ALL "
-                                  "SELECT * FROM read_parquet(?))", [a, b]).fetchone()[0]
-            added = con.execute("SELECT count(*) FROM (SELECT * FROM read_parquet(?) EXCEPT ALL "
-                                "SELECT * FROM read_parquet(?))", [b, a]).fetchone()[0]
-            rows = [con.execute("SELECT count(*) FROM read_parquet(?)", [p]).fetchone()[0]
-                    for p in (a, b)]
-            lines.append(f"  {name.removesuffix('.parquet')}: {rows[0]} -> {rows[1]} rows "
-                         f"(+{added} added or changed, -{removed} removed or changed)")
+            key = [k for k in mart_spec(mart).get("key", []) if k.isidentifier()]
+            counts = _key_diff(con, str(a), str(b), key)
+            lines.append(f"  {mart}: {counts['rows_a']} -> {counts['rows_b']} rows: "
+                         f"+{counts['added']} added, -{counts['removed']} removed, "
+                         f"~{counts['changed']} changed")
+            for label in ("added", "removed", "changed"):
+                for example in counts[f"{label}_keys"]:
+                    lines.append(f"      {label}: {example}")
     return lines
+
+
+def _key_diff(con: duckdb.DuckDBPyConnection, a: str, b: str, key: list[str]) -> dict:
+    """Rows added, removed and changed between two Parquet files of one mart, by its key (a
+    mart without a key compares whole rows: a changed row is one removed and one added)."""
+    rows = [store.one(con, "SELECT count(*) FROM read_parquet(?)", [p])[0]
+            for p in (a, b)]
+    if not key:
+        sql = store.query("snapshot_diff_rows")
+        added, removed = store.one(con, sql, [a, b])
+        return {"rows_a": rows[0], "rows_b": rows[1], "added": added, "removed": removed,
+                "changed": 0, "added_keys": [], "removed_keys": [], "changed_keys": []}
+    key_list = ", ".join(f'"{k}"' for k in key)
+    key_text = ", ".join(f'"{k}"::varchar' for k in key)
+    sql = store.query("snapshot_diff_keys").format(key=key_list, key_text=key_text)
+    found = con.execute(sql, [a, b]).fetchall()
+    out = {"rows_a": rows[0], "rows_b": rows[1], "added": 0, "removed": 0, "changed": 0,
+           "added_keys": [], "removed_keys": [], "changed_keys": []}
+    for change, count, examples in found:
+        out[change] = count
+        out[f"{change}_keys"] = [", ".join(f"{k}={v}" for k, v in zip(key, e, strict=True))
+                                 for e in examples]
+    return out

@@ -1,13 +1,13 @@
-"""Shared fixtures: one Prefect test harness per session (also used by `ahual` subprocesses),
-a fresh AHUAL_HOME per test, and a demo warehouse built once for the tests that read marts."""
+"""Shared fixtures: one Prefect server for the whole run (the test harness's, used by `ahual`
+subprocesses too), a fresh AHUAL_HOME per test, and a demo warehouse built once for the tests
+that read marts."""
 
 from __future__ import annotations
 
-import csv
 import os
+import shutil
 from pathlib import Path
 
-import openpyxl
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
@@ -18,21 +18,28 @@ for _handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
 
 @pytest.fixture(scope="session", autouse=True)
 def prefect_harness():
-    """The harness's server; yields its API URL so `ahual` subprocesses can use it too
-    (see `prefect_env`)."""
+    """The harness's server, started once for the run; yields its API URL, which every flow of
+    the run (and every `ahual` subprocess given `prefect_env`) uses. A module whose tests need
+    no Prefect overrides this fixture with one that yields None."""
     from prefect.settings import PREFECT_API_URL
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with prefect_test_harness(server_startup_timeout=180):
+        os.environ["PREFECT_API_URL"] = PREFECT_API_URL.value()
         yield PREFECT_API_URL.value()
 
 
 @pytest.fixture(scope="session")
 def prefect_env(prefect_harness: str) -> dict[str, str]:
-    """Environment for `ahual` subprocesses whose test is not about Prefect's start-up: they
-    talk to the session's server instead of each starting an ephemeral one (15-25 s each)."""
-    assert prefect_harness, "the Prefect harness is not running"
+    """Environment for `ahual` subprocesses: the session's server instead of their own."""
     return {"PREFECT_API_URL": prefect_harness}
+
+
+@pytest.fixture(autouse=True)
+def inbox_settles_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Inbox files written by a test are complete when written (tests of the waiting rule set
+    their own AHUAL_INBOX_SETTLE_SECONDS)."""
+    monkeypatch.setenv("AHUAL_INBOX_SETTLE_SECONDS", "0")
 
 
 @pytest.fixture
@@ -45,7 +52,7 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory, prefect_harness) -> Path:
     """AHUAL_HOME after `ahual demo` (run once per session through the real CLI entry)."""
-    from flows.cli import main
+    from ahual.cli import main
 
     path = tmp_path_factory.mktemp("demo") / "ahual-home"
     patch = pytest.MonkeyPatch()
@@ -72,25 +79,9 @@ def in_demo_home(demo_home: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return demo_home
 
 
-def write_csv(path: Path, rows: list[list], encoding: str = "utf-8", delimiter: str = ",") -> Path:
-    with open(path, "w", encoding=encoding, newline="") as handle:
-        csv.writer(handle, delimiter=delimiter).writerows(rows)
-    return path
-
-
-def write_xlsx(path: Path, rows: list[list]) -> Path:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    book.save(path)
-    return path
-
-
 @pytest.fixture
 def demo_copy(demo_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A private copy of the demo AHUAL_HOME, for tests that change it."""
-    import shutil
-
     path = tmp_path / "ahual-home"
     shutil.copytree(demo_home, path, ignore=shutil.ignore_patterns("prefect", "gx"))
     monkeypatch.setenv("AHUAL_HOME", str(path))

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from flows.periods import Period, last_closed
+from ahual.periods import Period, last_closed
 
 
 def test_quarters_and_half_years():

@@ -1,25 +1,39 @@
-"""Build the SQL models: reference seeds, then staging -> core -> marts in dependency order.
+"""Build the models: reference seeds, then staging -> core -> marts, in dependency order, and only
+those whose inputs changed since the last build.
 
-A model is one SELECT in `warehouse/<layer>/<name>.sql` and becomes the table `<layer>.<name>`.
-Its dependencies are the `layer.table` names it mentions, so the order is derived, never
-maintained by hand. Reference CSVs under `datasets/reference/` become `reference.<name>`
-tables (all text; staging models cast). The whole build is one transaction.
+A model is one SELECT in `warehouse/<layer>/.../<name>.sql` and becomes `<layer>.<name>`
+(staging models are views over raw, core and marts are tables); where SQL cannot say it, a
+model is a Python module `<name>.py` with `READS` (the tables it reads) and `build(con)`
+returning an Arrow table. What a SQL model reads is taken from DuckDB's own parse of it
+(`json_serialize_sql`), so the order is derived, never maintained by hand. Files whose name
+starts with `_` are not models (a kind's `_raw.sql` declares its raw tables).
+
+Every model has a fingerprint: its own text (and, for a mart, its suite) and the fingerprints
+of what it reads. The sources' fingerprints (raw tables, reference files) are passed in. A model
+whose fingerprint equals the last build's is left as it is. Nothing here opens or commits a
+transaction: the caller decides what a build is committed with.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import hashlib
+import importlib
+import json
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import cached_property
 from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
 
-from flows import config
-
 LAYERS = ("staging", "core", "marts")
 MODELS_ROOT = Path(__file__).parent
-_REFERENCE = re.compile(r"\b(staging|core|marts)\.([a-z_][a-z0-9_]*)\b")
+_PARSER = duckdb.connect()  # parses SQL only; never holds data
+
+
+class ModelError(ValueError):
+    """A model is malformed: it reads what its layer may not read, or an unknown table."""
 
 
 @dataclass(frozen=True)
@@ -32,69 +46,180 @@ class Model:
     def table(self) -> str:
         return f"{self.layer}.{self.name}"
 
-    def sql(self) -> str:
+    @property
+    def is_python(self) -> bool:
+        return self.path.suffix == ".py"
+
+    @property
+    def materialized(self) -> str:
+        return "view" if self.layer == "staging" else "table"
+
+    def source(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
-    def depends_on(self) -> set[str]:
-        sql = _strip_comments(self.sql())
-        return {f"{layer}.{name}" for layer, name in _REFERENCE.findall(sql)}
+    @cached_property
+    def reads(self) -> frozenset[str]:
+        if self.is_python:
+            return frozenset(self._module().READS)
+        return frozenset(tables_read(self.source(), self.path.name))
+
+    def _module(self):
+        return importlib.import_module(f"ahual.warehouse.{self.layer}.{self.name}")
+
+    def select(self) -> str:
+        return self.source()
+
+    def run(self, con: duckdb.DuckDBPyConnection) -> None:
+        if self.is_python:
+            result = self._module().build(con)
+            con.register("python_model_result", result)
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE {self.table} AS "
+                            "SELECT * FROM python_model_result")
+            finally:
+                con.unregister("python_model_result")
+            return
+        con.execute(f"CREATE OR REPLACE {self.materialized.upper()} {self.table} AS\n"
+                    f"{self.source()}")
 
 
-def _strip_comments(sql: str) -> str:
-    return re.sub(r"--[^\n]*", "", sql)
+def tables_read(sql: str, where: str = "model") -> set[str]:
+    """`schema.table` names a SELECT reads, from DuckDB's parse tree (CTE names have no
+    schema and are left out)."""
+    tree = json.loads(_PARSER.execute("SELECT json_serialize_sql(?)", [sql]).fetchall()[0][0])
+    if tree.get("error"):
+        raise ModelError(f"{where}: {tree.get('error_message', 'cannot be parsed')}")
+    found: set[str] = set()
+
+    def walk(node) -> None:
+        if isinstance(node, dict):
+            if node.get("type") == "BASE_TABLE" and node.get("schema_name"):
+                found.add(f"{node['schema_name']}.{node['table_name']}")
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(tree)
+    return found
 
 
-def discover() -> dict[str, Model]:
+def discover(root: Path = MODELS_ROOT) -> dict[str, Model]:
     models = {}
     for layer in LAYERS:
-        for path in sorted((MODELS_ROOT / layer).glob("*.sql")):
+        for path in sorted((root / layer).rglob("*")):
+            if path.suffix not in {".sql", ".py"} or path.name.startswith("_"):
+                continue
             model = Model(layer, path.stem, path)
+            if model.table in models:
+                raise ModelError(f"two models make {model.table}: {models[model.table].path} "
+                                 f"and {path}")
             models[model.table] = model
     return models
 
 
-def build_order(models: dict[str, Model] | None = None) -> list[Model]:
-    models = models or discover()
+def build_order(models: Mapping[str, Model], sources: set[str]) -> list[Model]:
+    """Models in an order where each comes after what it reads; `sources` are the tables that
+    exist before any model runs (raw.*, reference.*)."""
     graph = {}
     for table, model in models.items():
-        unknown = model.depends_on() - models.keys()
-        if unknown:
-            raise ValueError(f"{model.path.name} refers to unknown models: {sorted(unknown)}")
-        graph[table] = model.depends_on() - {table}
+        for read in model.reads:
+            schema = read.split(".", 1)[0]
+            if schema == "raw" and model.layer != "staging":
+                raise ModelError(f"{model.path.name} reads {read}: only staging reads raw tables")
+            if read not in models and read not in sources:
+                raise ModelError(f"{model.path.name} reads {read}, which no model or source "
+                                 "makes")
+        graph[table] = {r for r in model.reads if r in models} - {table}
     return [models[t] for t in TopologicalSorter(graph).static_order()]
 
 
-def reference_files() -> dict[str, Path]:
-    """`reference.<name>` -> CSV; files in sub-folders are prefixed (programme/measures.csv ->
-    programme_measures). `reports/` holds input files, which load through ingest instead."""
-    files = {}
-    for path in sorted(config.REFERENCE.rglob("*.csv")):
-        parts = path.relative_to(config.REFERENCE).with_suffix("").parts
-        if parts[0] == "reports":
-            continue
-        files["_".join(parts)] = path
-    return files
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode())
+        digest.update(b"\0")
+    return digest.hexdigest()
 
 
-def build(con: duckdb.DuckDBPyConnection, progress=None) -> dict[str, int]:
-    """Rebuild every reference table and model; returns row counts of the marts."""
-    order = build_order()
-    con.execute("BEGIN TRANSACTION")
-    try:
-        con.execute("CREATE SCHEMA IF NOT EXISTS reference")
-        for layer in LAYERS:
-            con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
-        for name, path in reference_files().items():
+@dataclass
+class BuildResult:
+    hashes: dict[str, str]  # every model's fingerprint
+    rebuilt: list[str]  # models run by this build, in order
+    mart_rows: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def inputs_hash(self) -> str:
+        return _digest(*(f"{t}={h}" for t, h in sorted(self.hashes.items())))
+
+
+def fingerprints(models: Mapping[str, Model], sources: Mapping[str, str],
+                 extra: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Each model's fingerprint. `sources`: fingerprint of every raw and reference table;
+    `extra`: text that belongs to a model besides its own (a mart's suite)."""
+    extra = extra or {}
+    hashes: dict[str, str] = {}
+    for model in build_order(models, set(sources)):
+        reads = sorted(model.reads)
+        hashes[model.table] = _digest(
+            model.table, model.source(), extra.get(model.table, ""),
+            *(f"{r}={hashes.get(r) or sources[r]}" for r in reads))
+    return hashes
+
+
+def load_reference(con: duckdb.DuckDBPyConnection, files: Mapping[str, Path],
+                   changed: set[str]) -> None:
+    """`reference.<name>` tables from CSV files (all text; staging models cast)."""
+    con.execute("CREATE SCHEMA IF NOT EXISTS reference")
+    for name, path in files.items():
+        if f"reference.{name}" in changed:
             con.execute(f"CREATE OR REPLACE TABLE reference.{name} AS "
                         "SELECT * FROM read_csv(?, header = true, all_varchar = true)",
                         [str(path)])
-        for i, model in enumerate(order, 1):
-            if progress:
-                progress(f"  model {i}/{len(order)}: {model.table}")
-            con.execute(f"CREATE OR REPLACE TABLE {model.table} AS\n{model.sql()}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
-    return {m.table: con.execute(f"SELECT count(*) FROM {m.table}").fetchone()[0]
-            for m in order if m.layer == "marts"}
+
+
+def existing_tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {f"{s}.{t}" for s, t in con.execute(
+        "SELECT table_schema, table_name FROM information_schema.tables").fetchall()}
+
+
+def drop_stale(con: duckdb.DuckDBPyConnection, models: Mapping[str, Model]) -> None:
+    """Drop what a removed or renamed model left behind, so no stale mart is published."""
+    for schema, name, kind in con.execute(
+            "SELECT table_schema, table_name, table_type FROM information_schema.tables "
+            f"WHERE table_schema IN {LAYERS}").fetchall():
+        if f"{schema}.{name}" not in models:
+            con.execute(f"DROP {'VIEW' if kind == 'VIEW' else 'TABLE'} {schema}.{name}")
+
+
+def build(con: duckdb.DuckDBPyConnection, *, reference_files: Mapping[str, Path],
+          sources: Mapping[str, str], previous: Mapping[str, str],
+          extra: Mapping[str, str] | None = None, force: bool = False,
+          progress: Callable[[str, int, int], None] | None = None,
+          models: Mapping[str, Model] | None = None) -> BuildResult:
+    """Bring every reference table and model up to date inside the caller's transaction.
+
+    `sources` fingerprints every raw table and every `reference.<name>`; `previous` is the
+    last build's model and source fingerprints. A model is run when its fingerprint changed,
+    its table is missing, or `force`; everything it feeds changes fingerprint with it."""
+    models = models if models is not None else discover()
+    hashes = fingerprints(models, sources, extra)
+    present = existing_tables(con)
+    changed_reference = {t for t in sources if t.startswith("reference.")
+                         and (force or previous.get(t) != sources[t] or t not in present)}
+    load_reference(con, reference_files, changed_reference)
+    for layer in LAYERS:
+        con.execute(f"CREATE SCHEMA IF NOT EXISTS {layer}")
+    order = build_order(models, set(sources))
+    todo = [m for m in order
+            if force or previous.get(m.table) != hashes[m.table] or m.table not in present]
+    for i, model in enumerate(todo, 1):
+        if progress:
+            progress(model.table, i, len(todo))
+        model.run(con)
+    drop_stale(con, models)
+    mart_rows = {m.table: con.execute(f"SELECT count(*) FROM {m.table}").fetchall()[0][0]
+                 for m in order if m.layer == "marts"}
+    return BuildResult(hashes={**hashes, **sources}, rebuilt=[m.table for m in todo],
+                       mart_rows=mart_rows)

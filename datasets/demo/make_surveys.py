@@ -1,4 +1,4 @@
-"""Generate the demo microdata of the 9 studies in datasets/demo/surveys/ (committed).
+"""Generate the demo microdata of the 9 studies in datasets/demo/survey/<STUDY>/ (committed).
 
 MADE-UP RESPONDENTS. The programme plans 9 sociological studies but publishes none of their
 data; these files are invented so that `ahual demo` can build `study_estimates`. Answers follow
@@ -18,7 +18,7 @@ import pandas as pd
 import pyreadstat
 from make_registrations import HERE, REGIONS_2007
 
-OUT = HERE / "surveys"
+OUT = HERE / "survey"
 SAV_STUDIES = {"S01", "S04", "S08"}
 STUDIES = {  # study -> (design, respondents, weights given)
     "S01": ("stratified-clustered", 3200, True), "S02": ("stratified", 2400, True),
@@ -95,15 +95,15 @@ def write_sav(study: str, frame: pd.DataFrame) -> None:
     missing = {v: [{"lo": float(m), "hi": float(m)} for m in sorted(miss)]
                for v, (_, _, miss) in CODEBOOK.items()}
     pyreadstat.write_sav(
-        frame, OUT / f"{study}.sav", file_label=f"Ahual demo study {study}: MADE-UP RESPONDENTS",
+        frame, OUT / study / f"{study}.sav", file_label=f"Ahual demo study {study}: MADE-UP RESPONDENTS",
         column_labels={v: q for v, (q, _, _) in CODEBOOK.items()},
         variable_value_labels=labels, missing_ranges=missing)
-    _write_codebook(OUT / f"{study}.codebook.csv", translations_only=True)
+    _write_codebook(OUT / study / f"{study}.codebook.csv", translations_only=True)
 
 
 def write_csv(study: str, frame: pd.DataFrame) -> None:
-    frame.to_csv(OUT / f"{study}.csv", index=False)
-    _write_codebook(OUT / f"{study}.codebook.csv")
+    frame.to_csv(OUT / study / f"{study}.csv", index=False)
+    _write_codebook(OUT / study / f"{study}.codebook.csv")
 
 
 def _write_codebook(path, translations_only: bool = False) -> None:
@@ -128,8 +128,8 @@ def _region_names() -> list[str]:
 
 
 def main() -> None:
-    OUT.mkdir(exist_ok=True)
     for study, (design, n, weighted) in STUDIES.items():
+        (OUT / study).mkdir(parents=True, exist_ok=True)
         frame = respondents(study, design, n, weighted)
         (write_sav if study in SAV_STUDIES else write_csv)(study, frame)
 

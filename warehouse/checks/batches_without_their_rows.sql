@@ -1,18 +1,8 @@
 -- Load batches whose raw rows are not all there (an accepted file must be loaded whole): the
--- rows of every raw table a batch wrote must add up to what it recorded.
-with written as (
-    select batch_id, count(*) as rows_found from raw.registration_rows group by all
-    union all select batch_id, count(*) from raw.monitoring_values group by all
-    union all select batch_id, count(*) from raw.survey_respondents group by all
-    union all select batch_id, count(*) from raw.survey_answers group by all
-    union all select batch_id, count(*) from raw.survey_categories group by all
-    union all select batch_id, count(*) from raw.survey_variables group by all
-    union all select batch_id, count(*) from raw.progress_reports group by all
-    union all select batch_id, count(*) from raw.progress_outputs group by all
-),
-
-loaded as (
-    select batch_id, sum(rows_found) as rows_found from written group by all
+-- rows of every raw table a batch wrote must add up to what it recorded. `raw_rows` (batch_id,
+-- raw_table, rows) counts every input kind's raw tables (flows/ops/doctor.py).
+with loaded as (
+    select batch_id, sum(rows) as rows_found from raw_rows group by all
 )
 
 select batches.batch_id, batches.kind, batches.file_name, batches.rows_loaded,

@@ -8,6 +8,6 @@ select
     outputs.quantity,
     reports.batch_id,
     reports.source_file
-from raw.progress_outputs as outputs
+from staging.stg_progress_outputs as outputs
 join core.progress_reports as reports using (batch_id, source_row)
 where reports.is_current

@@ -1,5 +1,6 @@
--- Substantive answer codes of each current study file, with labels in kk/ru/en where the
--- codebook has them (falling back to the label in the file).
+-- Substantive answer codes of the questions of each current study file (raw.survey_variables
+-- estimated = true; extra columns keep their codebook in raw but are not estimated), with
+-- labels in kk/ru/en where the codebook has them (falling back to the label in the file).
 select
     categories.study_id,
     categories.variable,
@@ -7,6 +8,8 @@ select
     coalesce(nullif(categories.label_kk, ''), categories.label)  as label_kk,
     coalesce(nullif(categories.label_ru, ''), categories.label)  as label_ru,
     coalesce(nullif(categories.label_en, ''), categories.label)  as label_en
-from raw.survey_categories as categories
+from staging.stg_survey_categories as categories
 join core.survey_batches as batches using (batch_id)
-where batches.is_current and not categories.is_missing
+join staging.stg_survey_variables as variables
+    on variables.batch_id = categories.batch_id and variables.variable = categories.variable
+where batches.is_current and variables.estimated and not categories.is_missing

@@ -1,8 +1,8 @@
 -- Highlights of the latest monitoring round that ended by the end of the report's half-year:
 -- the warning-sign indicators (conflicts, cases, liquidations) that rose in a region, and every
 -- early warning. The full round is in marts.monitoring_indicators (notebooks/03-monitoring.ipynb).
-select values.round, values.region_code, values.region_name_en, values.indicator_code,
-       values.indicator_name_en, cast(values.value as double) as value,
+select values.round, values.region_code, values.indicator_code,
+       cast(values.value as double) as value,
        cast(values.change_vs_previous as double) as change_vs_previous,
        coalesce(values.early_warning, false) as early_warning
 from marts.monitoring_indicators as values

@@ -1,4 +1,5 @@
-select target_code, description_en, unit, planned, cast(achieved as double) as achieved, status
+-- Each target against what was achieved by the end of the half-year.
+select target_code, unit, planned, cast(achieved as double) as achieved, status
 from marts.programme_scorecard_history
 where period = $period
 order by target_code

@@ -1,0 +1,1 @@
+"""Ahual's reference data, contracts and demo inputs, shipped as package data."""

@@ -1,0 +1,1 @@
+"""Ahual's Great Expectations suites: one per input kind and per mart."""

@@ -1,0 +1,239 @@
+"""Great Expectations gate: run a suite from `expectations/` on a pandas batch.
+
+Suites are reviewable JSON files in the repository; each expectation's `meta` names the rule
+and how to describe a failing row. Results go through a GX checkpoint (SUMMARY format, so the
+stored results stay small) into the Data Docs site under AHUAL_HOME (rendered once per flow),
+so an analyst can open in a browser why a file was rejected.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import unquote
+
+import pandas as pd
+
+from ahual import resources, settings
+from ahual.gate.vocabulary import vocabulary
+from ahual.problems import Problem
+
+SAMPLE_ROWS = 20  # failing rows named per rule; the count says how many there are in all
+
+
+@dataclass
+class ValidationOutcome:
+    success: bool
+    problems: list[Problem]
+    warnings: list[Problem]
+    evaluated: int
+    data_docs: str | None
+
+
+def suite_file(path: str) -> Path:
+    """A suite's file under expectations/, e.g. "registrations" or "marts/registrations"."""
+    return resources.expectations() / f"{path}.json"
+
+
+def load_suite(path: str) -> dict:
+    return json.loads(suite_file(path).read_text(encoding="utf-8"))
+
+
+_contexts: dict[str, object] = {}  # GX project root -> its file context
+_checkpoints: dict[tuple[str, str], tuple[str, object]] = {}  # (root, suite) -> (text, checkpoint)
+_docs_depth = 0  # open `data_docs_once()` scopes in this process
+_docs_pending: dict[str, list] = {}  # root -> result and suite identifiers to render
+
+
+def _context(root: Path):
+    key = str(root)
+    if key in _contexts and not (root / "gx" / "great_expectations.yml").exists():
+        _forget(key)  # the AHUAL_HOME was deleted (tests do): start its GX project afresh
+    if key not in _contexts:
+        os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+        import great_expectations as gx
+
+        from ahual.gate import data_docs
+
+        context = gx.get_context(mode="file", project_root_dir=key)
+        context.variables.progress_bars = {"globally": False}
+        data_docs.configure(context)
+        _contexts[key] = context
+    return _contexts[key]
+
+
+def _forget(root: str) -> None:
+    _contexts.pop(root, None)
+    _docs_pending.pop(root, None)
+    for key in [k for k in _checkpoints if k[0] == root]:
+        del _checkpoints[key]
+
+
+def _checkpoint(suite_path: str, refresh: bool = False):
+    """The suite's checkpoint in this AHUAL_HOME's GX project, registered once per process
+    (registering rewrites several project files: it used to cost more than the validation)
+    and again whenever the suite file changes."""
+    root = settings.home().gx
+    context = _context(root)
+    text = suite_file(suite_path).read_text(encoding="utf-8")
+    cached = _checkpoints.get((str(root), suite_path))
+    if cached and cached[0] == text and not refresh:
+        return cached[1]
+    checkpoint = _register(context, json.loads(text))
+    _checkpoints[(str(root), suite_path)] = text, checkpoint
+    return checkpoint
+
+
+def _register(context, suite_dict: dict):
+    import great_expectations as gx
+
+    suite_name = suite_dict["name"]
+    source = context.data_sources.add_or_update_pandas("ahual")
+    try:
+        asset = source.get_asset(suite_name)
+    except LookupError:
+        asset = source.add_dataframe_asset(suite_name)
+    try:
+        batch = asset.get_batch_definition("whole file")
+    except (KeyError, LookupError):
+        batch = asset.add_batch_definition_whole_dataframe("whole file")
+    suite = context.suites.add_or_update(gx.ExpectationSuite(**suite_dict))
+    definition = context.validation_definitions.add_or_update(
+        gx.ValidationDefinition(name=suite_name, data=batch, suite=suite))
+    # No UpdateDataDocsAction: Data Docs are built once per flow (see data_docs_once).
+    return context.checkpoints.add_or_update(gx.Checkpoint(
+        name=suite_name,
+        validation_definitions=[definition],
+        actions=[],
+        result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS},
+    ))
+
+
+@contextmanager
+def data_docs_once() -> Iterator[None]:
+    """Render the Data Docs of every validation inside this scope once, when the outermost
+    scope ends (also on failure: a rejected file's results must be viewable). A site build
+    costs more than validating a small file, so building per file dominated an ingest."""
+    global _docs_depth
+    _docs_depth += 1
+    try:
+        yield
+    finally:
+        _docs_depth -= 1
+        if not _docs_depth:
+            _build_pending_docs()
+
+
+def _build_pending_docs() -> None:
+    while _docs_pending:
+        root, identifiers = _docs_pending.popitem()
+        if root in _contexts:
+            _contexts[root].build_data_docs(resource_identifiers=identifiers)
+
+
+_RUN_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def run_name(kind: str, file_name: str, sha256: str | None) -> str:
+    """A validation's run name, a folder of the Data Docs site: `<kind>__<file>__<sha12>`, in
+    characters every file system and browser take (a "/" would add a folder level)."""
+    name = unicodedata.normalize("NFKD", Path(file_name).name).encode("ascii", "ignore").decode()
+    name = _RUN_NAME_UNSAFE.sub("_", name).strip("._-")[:80] or "file"
+    return "__".join(p for p in (kind, name, (sha256 or "")[:12]) if p)
+
+
+def validate(frame: pd.DataFrame, suite: str, file_name: str, *, kind: str | None = None,
+             sha256: str | None = None) -> ValidationOutcome:
+    """Validate `frame` (any index) against `expectations/<suite>.json` and describe every
+    failing expectation for the analyst.
+
+    Rows are named by the frame's `source_row` column (spreadsheet row numbers) when it has one.
+    The stored result is named by the file (kind, name, SHA-256); Data Docs are updated at once,
+    or at the end of an enclosing `data_docs_once()`.
+    """
+    from great_expectations.core.run_identifier import RunIdentifier
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+    from great_expectations.exceptions import (
+        ResourceFreshnessAggregateError,
+        ResourceFreshnessError,
+    )
+
+    from ahual.gate import data_docs
+
+    checkpoint = _checkpoint(suite)
+    batch = frame.reset_index(drop=True)
+    run_id = RunIdentifier(run_name=run_name(kind or suite, file_name, sha256),
+                           run_time=datetime.now(UTC))
+    try:
+        result = checkpoint.run(batch_parameters={"dataframe": batch}, run_id=run_id)
+    except (ResourceFreshnessAggregateError, ResourceFreshnessError):
+        # Another process re-registered the suite since we cached it.
+        checkpoint = _checkpoint(suite, refresh=True)
+        result = checkpoint.run(batch_parameters={"dataframe": batch}, run_id=run_id)
+    context = _context(settings.home().gx)
+    pending = _docs_pending.setdefault(str(settings.home().gx), [])
+    pages = []
+    for key, run in result.run_results.items():
+        data_docs.name_result(run, file_name=file_name, sha256=sha256, kind=kind or suite)
+        context.validation_results_store.set(key, run)
+        pending += [key, ExpectationSuiteIdentifier(name=run.suite_name)]
+        pages += [site["site_url"] for site in context.get_docs_sites_urls(
+            resource_identifier=key, site_name="local_site", only_if_exists=False)]
+    if not _docs_depth:
+        _build_pending_docs()
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for run in result.run_results.values():
+        for item in run.results:
+            meta = item.expectation_config.meta or {}
+            raised = (item.exception_info or {}).get("raised_exception")
+            if item.success and not raised:
+                continue
+            found = _describe(item, meta, batch, file_name, raised)
+            (warnings if meta.get("severity") == "warning" else problems).extend(found)
+    page = (unquote(pages[0].removeprefix("file://")) if pages
+            else str(settings.home().data_docs_index))
+    return ValidationOutcome(not problems, problems, warnings, len(batch), page)
+
+
+def _describe(item, meta: dict, batch: pd.DataFrame, file_name: str, raised) -> list[Problem]:
+    rule = meta.get("rule", item.expectation_config.type)
+    if raised:
+        message = (item.exception_info or {}).get("exception_message", "check could not run")
+        return [Problem(file_name, rule, f"the check could not run: {message}")]
+    result = item.result or {}
+    positions = [int(i) for i in result.get("partial_unexpected_index_list") or []]
+    positions = sorted(set(positions))[:SAMPLE_ROWS]
+    total = result.get("unexpected_count") or len(positions)
+    if not positions:
+        return [Problem(file_name, rule, meta.get("summary", rule))]
+    checked_column = item.expectation_config.kwargs.get("column")
+    problems = []
+    for pos in positions:
+        row = batch.iloc[pos]
+        fields = {k: ("" if pd.isna(v) else v) for k, v in row.items()}
+        message = meta.get("message", rule).format(**fields)
+        suggest_column = meta.get("suggest")
+        if suggest_column:
+            kind = suggest_column.split("_")[0]
+            hint = vocabulary(kind).suggest(fields[suggest_column])
+            if hint:
+                message += f"; did you mean «{hint}»?"
+        source_row = row.get("source_row")
+        problems.append(Problem(file_name, rule, message,
+                                row=None if source_row is None else int(source_row),
+                                column=fields.get("source_column") or None,
+                                value=str(fields.get(checked_column, ""))))
+    if total > len(positions):
+        problems.append(Problem(file_name, rule,
+                                f"{total - len(positions)} more rows break this rule"))
+    return problems

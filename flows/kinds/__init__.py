@@ -1,0 +1,36 @@
+"""The input kinds Ahual takes. Each is one module (or package) of this folder whose `KIND`
+declares it (flows/kinds/base.py says what a declaration holds); nothing else names kinds by
+hand: the command line, the inbox, the demo and `ahual doctor` iterate over this registry.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from functools import cache
+
+from ahual.kinds.base import Kind
+
+
+@cache
+def kinds() -> dict[str, Kind]:
+    """Every kind by name, in name order."""
+    found = {}
+    for module in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if module.name == "base":
+            continue
+        kind = importlib.import_module(f"{__name__}.{module.name}").KIND
+        if kind.name != module.name:
+            raise ValueError(f"flows/kinds/{module.name} declares the kind {kind.name!r}: a "
+                             "kind's module is named by its kind")
+        found[kind.name] = kind
+    return found
+
+
+def kind(name: str) -> Kind:
+    return kinds()[name]
+
+
+def raw_tables() -> list[str]:
+    """Every raw table an input kind writes."""
+    return [table for k in kinds().values() for table in k.raw_tables]

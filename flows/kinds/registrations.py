@@ -1,0 +1,81 @@
+"""Registration reports: counts of registered religious associations by region and confession
+as of a date. A table of text cells -> one typed row per date x region x confession.
+
+Nothing is judged here: labels that do not resolve become empty codes and unreadable numbers
+or dates become empty values, with the original text kept beside them. The GX suite
+`expectations/registrations.json` then decides, so every rule lives in one reviewable place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cache
+from pathlib import Path
+
+import pandas as pd
+
+from ahual.gate.readers import read_table
+from ahual.gate.tabular import TableSpec, counts, melt
+from ahual.gate.vocabulary import vocabulary
+from ahual.kinds.base import CONFIRM_SMALLER, Kind, Options, Parsed, smaller_than_before
+
+DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S")
+SPEC = TableSpec(contract="registrations", keys=("as_of", "region"), optional_keys=(),
+                 item="confession", value="associations",
+                 output={"as_of": "as_of_text", "region": "region_label",
+                         "confession": "confession_label", "associations": "count_text"})
+
+
+@dataclass(frozen=True)
+class RegistrationsOptions(Options):
+    confirm_smaller: bool = field(default=False, metadata=CONFIRM_SMALLER)
+
+
+def parse_file(path: Path, options: RegistrationsOptions) -> Parsed:
+    """A registration report file -> rows for raw.registration_rows, checked by its suite."""
+    rows = parse(read_table(path), path.name)
+    return Parsed(tables={"registration_rows": rows}, checks=[("registrations", rows)],
+                  summary={"file": path.name})
+
+
+def parse(table: pd.DataFrame, file_name: str) -> pd.DataFrame:
+    """Turn a read table (long or wide layout) into canonical registration rows."""
+    out = melt(table, file_name, SPEC)
+    out["as_of"] = pd.to_datetime(out["as_of_text"].map(parse_date))
+    out["as_of_year"] = out["as_of"].dt.year.astype("Int64")
+    out["days_since_as_of"] = (pd.Timestamp.today().normalize() - out["as_of"]).dt.days
+    out["region_code"] = vocabulary("region").codes_of(out["region_label"])
+    out["confession_code"] = vocabulary("confession").codes_of(out["confession_label"])
+    out["count_text"], out["associations"] = counts(out["count_text"])
+    return out
+
+
+@cache  # a report repeats its date on every row
+def parse_date(text: str) -> datetime | None:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.strptime(text.strip(), fmt)
+        except ValueError:
+            continue
+    return None
+
+
+def against_loaded(con, parsed: Parsed, options: RegistrationsOptions) -> list:
+    if options.confirm_smaller:
+        return []
+    rows = parsed.tables["registration_rows"]
+    return smaller_than_before(con, rows.assign(as_of=rows["as_of"].dt.date), ["as_of",
+                               "region_code"], "registrations_current_cells",
+                               parsed.summary.get("file", "the file"), "region and date")
+
+
+KIND = Kind(
+    name="registrations",
+    title="Registration reports of religious associations",
+    options=RegistrationsOptions,
+    parse=parse_file,
+    raw_tables=("registration_rows",),
+    against_loaded=against_loaded,
+    example="ahual ingest registrations 2008-01-01_akmola.csv 2008-01-01_almaty.xlsx",
+)

@@ -1,0 +1,372 @@
+"""The flows: each orders the steps of one job, and no step calls another.
+
+    ingest        receive -> check -> quarantine the refused -> load + build (one transaction)
+                  -> publish
+    build         build -> publish
+    inbox         the same as ingest, for every file waiting in AHUAL_HOME/inbox/
+    snapshot      the quarter's marts as Parquet, from the published warehouse
+    report        the semi-annual report, from the published warehouse
+    completeness  who has not reported for a half-year
+    demo          ingest every demo input -> snapshot -> report
+
+A file's rows are committed only together with a build whose marts pass their checks: the
+loads and the build share one transaction on the working warehouse. When the build is refused,
+the transaction is rolled back; a single file is then quarantined with the marts' reason, and
+a batch is retried file by file so that only the file that breaks the marts is refused.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from prefect import flow, runtime, task
+from prefect.artifacts import create_markdown_artifact, create_table_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed, Failed
+
+from ahual import build as build_step
+from ahual import resources, settings
+from ahual.console import progress, say
+from ahual.gate import check as check_step
+from ahual.gate.files import Candidate, FileOutcome, IngestResult, receive
+from ahual.gate.quarantine import quarantine
+from ahual.kinds import kind as kind_named
+from ahual.ops.status import record_last_run
+from ahual.problems import BuildRefused, Problem
+from ahual.warehouse import store
+
+check_file = task(name="check file", cache_policy=NO_CACHE)(check_step.check)
+
+
+def warehouse() -> store.Warehouse:
+    home = settings.home()
+    return store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+
+
+def _flow_run_id() -> str | None:
+    return runtime.flow_run.id
+
+
+# --- steps of ingest ----------------------------------------------------------------------------
+
+@task(name="quarantine file", cache_policy=NO_CACHE)
+def quarantine_file(con, candidate: Candidate, problems: list[Problem], stage: str,
+                    data_docs: str | None = None, warnings: list[Problem] | None = None
+                    ) -> FileOutcome:
+    """Keep the refused file and its reason; remember the refusal (same load: one entry)."""
+    home = settings.home()
+    path = candidate.path
+    folder = quarantine(home.quarantine, path=path if candidate.readable else None,
+                        file_name=path.name, kind=candidate.kind.name,
+                        load_key=candidate.load_key, sha256=candidate.sha256,
+                        loaded_as=candidate.loaded_as, side_files=candidate.side_files,
+                        problems=problems, stage=stage, resubmit=candidate.command,
+                        validation_page=data_docs)
+    store.record_rejection(con, load_key=candidate.load_key, kind=candidate.kind.name,
+                           file_name=path.name, sha256=candidate.sha256,
+                           loaded_as=candidate.loaded_as_json, stage=stage,
+                           rules="; ".join(sorted({p.rule for p in problems})),
+                           reason="\n".join(p.plain() for p in problems),
+                           quarantine_path=str(folder), flow_run_id=_flow_run_id())
+    return FileOutcome(path.name, candidate.kind.name, "rejected", problems=problems,
+                       warnings=warnings or [], quarantined=str(folder), data_docs=data_docs,
+                       stage=stage, command=candidate.command)
+
+
+@task(name="load and build", cache_policy=NO_CACHE)
+def load_and_build(con, accepted: list[check_step.Checked], force: bool = False
+                   ) -> tuple[build_step.BuildOutcome, list[FileOutcome]]:
+    """Insert the accepted files and build, in one transaction: committed only if the marts
+    pass their checks. Raises BuildRefused (and leaves nothing) when they do not."""
+    outcomes = []
+    with store.transaction(con):
+        for checked in accepted:
+            c = checked.candidate
+            batch_id = store.insert_batch(con, kind=c.kind.name, file_name=c.path.name,
+                                          sha256=c.sha256, load_key=c.load_key,
+                                          loaded_as=c.loaded_as_json, size=c.size,
+                                          tables=checked.parsed.tables,
+                                          flow_run_id=_flow_run_id())
+            outcomes.append(FileOutcome(c.path.name, c.kind.name, "loaded",
+                                        rows=checked.parsed.rows, batch_id=batch_id,
+                                        warnings=checked.warnings, data_docs=checked.data_docs,
+                                        summary=checked.parsed.summary))
+        outcome = _build(con, force)
+    return outcome, outcomes
+
+
+def _build(con, force: bool) -> build_step.BuildOutcome:
+    with progress("building marts") as advance:
+        return build_step.build(con, force=force, progress=advance)
+
+
+def _commit(con, accepted: list[check_step.Checked], force: bool = False
+            ) -> tuple[build_step.BuildOutcome | None, list[FileOutcome], list[Problem]]:
+    """Load and build; when the marts refuse, find the file that makes them refuse."""
+    try:
+        outcome, loaded = load_and_build(con, accepted, force)
+        return outcome, loaded, []
+    except BuildRefused as refusal:
+        if not accepted:
+            return None, [], refusal.problems
+        if len(accepted) == 1:
+            checked = accepted[0]
+            return None, [quarantine_file(con, checked.candidate, _blame(refusal), "build",
+                                          checked.data_docs, checked.warnings)], []
+    # several files: one at a time, so the good ones still load
+    say("the marts refused the batch as a whole; loading its files one at a time ...",
+        style="warning")
+    outcomes, last = [], None
+    for checked in accepted:
+        outcome, loaded, _ = _commit(con, [checked], force)
+        outcomes += loaded
+        last = outcome or last
+    return last, outcomes, []
+
+
+def _blame(refusal: BuildRefused) -> list[Problem]:
+    note = Problem("the marts", "marts pass their checks with this file",
+                   "loading this file would make the published marts break their rules; "
+                   "nothing of it was loaded, and the published warehouse is unchanged")
+    return [note, *refusal.problems]
+
+
+def ingest_candidates(wh: store.Warehouse, candidates: list[Candidate], *,
+                      force: bool = False) -> IngestResult:
+    """The gate for received files of any kinds, then one build and one publish."""
+    from ahual.gate.validation import data_docs_once
+
+    result = IngestResult()
+    with wh.exclusive(settings.settings().writer_wait_seconds, on_wait=say), data_docs_once():
+        with wh.connect() as con:
+            accepted = []
+            for candidate in candidates:
+                name = candidate.path.name
+                if candidate.refusal:
+                    result.outcomes.append(quarantine_file(con, candidate, candidate.refusal,
+                                                           "receive"))
+                    continue
+                batch_id = store.loaded_batch(con, candidate.load_key)
+                if batch_id is not None:
+                    result.outcomes.append(FileOutcome(name, candidate.kind.name, "unchanged",
+                                                       batch_id=batch_id))
+                    continue
+                checked = check_file.with_options(task_run_name=f"check {name}")(candidate)
+                if checked.parsed is not None and candidate.kind.against_loaded:
+                    held = candidate.kind.against_loaded(con, checked.parsed, candidate.options)
+                    if held:
+                        checked.parsed, checked.problems = None, held
+                if checked.parsed is None:
+                    result.outcomes.append(quarantine_file(
+                        con, candidate, checked.problems, "file", checked.data_docs,
+                        checked.warnings))
+                else:
+                    accepted.append(checked)
+            if accepted or force or _behind(con):
+                result.build, loaded, result.refused_build = _commit(con, accepted, force)
+                result.outcomes += loaded
+            con.execute("CHECKPOINT")
+            working_build = _last_build_id(con)
+        order = {c.path.name: i for i, c in reversed(list(enumerate(candidates)))}
+        result.outcomes.sort(key=lambda o: order.get(o.file, len(order)))
+        if _last_build_id_of(wh.published) < working_build:
+            result.published = wh.publish()
+        record_last_run(settings.home(), working_build_id=working_build,
+                        published_build_id=_last_build_id_of(wh.published),
+                        refused_build=[p.plain() for p in result.refused_build],
+                        files={s: sum(o.status == s for o in result.outcomes)
+                               for s in ("loaded", "unchanged", "rejected")})
+    return result
+
+
+def _behind(con) -> bool:
+    """Whether the working warehouse has loads no build has covered (a run stopped between
+    them, which one transaction now prevents, or a warehouse made by an earlier version)."""
+    loads, built, builds = store.one(
+        con, "SELECT (SELECT coalesce(max(batch_id), 0) FROM raw.load_batches), "
+        "(SELECT coalesce(max(last_batch_id), 0) FROM raw.builds), "
+        "(SELECT count(*) FROM raw.builds)")
+    return loads > built or not builds
+
+
+def _last_build_id(con) -> int:
+    return store.one(con, "SELECT coalesce(max(build_id), 0) FROM raw.builds")[0]
+
+
+def _last_build_id_of(path: Path) -> int:
+    """The last build a warehouse file holds (-1: there is no such file)."""
+    import duckdb
+
+    if not path.exists():
+        return -1
+    with duckdb.connect(str(path), read_only=True) as con:
+        return _last_build_id(con)
+
+
+def reference_candidates() -> list[Candidate]:
+    """The programme's published national figures: loaded like any report, by every run."""
+    found = []
+    for name, paths in build_step.reference_reports().items():
+        kind = kind_named(name)
+        found += [receive(p, kind, kind.options()) for p in paths]
+    return found
+
+
+def _summarise(result: IngestResult, what: str) -> None:
+    """Say what happened to every file, on the terminal and as Prefect artifacts."""
+    for outcome in result.outcomes:
+        say(outcome.line())
+        for problem in outcome.problems:
+            say(f"          {problem.plain()}")
+        for warning in outcome.warnings:
+            say(f"  warning {warning.plain()}", style="warning")
+        if outcome.status == "rejected" and outcome.command:
+            say(f"          send it again with: {outcome.command}")
+    if result.refused_build:
+        say("build REFUSED: the marts would break their rules; the published warehouse is "
+            "unchanged", style="refused")
+        for problem in result.refused_build:
+            say(f"          {problem.plain()}")
+    if result.build and result.build.changed:
+        say(f"built: {len(result.build.rebuilt)} model(s) rebuilt, "
+            f"{sum(result.build.mart_rows.values()):,} mart rows")
+    if result.published:
+        say(f"published {result.published}")
+    if not _flow_run_id():
+        return
+    table = [{"file": o.file, "kind": o.kind, "status": o.status, "rows": o.rows,
+              "batch": o.batch_id or "", "rule": "; ".join(sorted({p.rule for p in o.problems})),
+              "first problem": o.problems[0].plain() if o.problems else "",
+              "quarantine": o.quarantined or ""} for o in result.outcomes]
+    if table:
+        create_table_artifact(key=f"{what}-files", table=table,
+                              description=f"What `ahual {what}` did with each file")
+    counts = {s: sum(o.status == s for o in result.outcomes)
+              for s in ("loaded", "unchanged", "rejected")}
+    lines = [f"## {what}", "", (f"{counts['loaded']} loaded, {counts['unchanged']} unchanged, "
+                                f"**{counts['rejected']} rejected**.")]
+    lines += [f"- **{o.file}** rejected ({o.stage}): {o.problems[0].plain()}  \n"
+              f"  quarantine: `{o.quarantined}`  \n  send again: `{o.command}`"
+              for o in result.outcomes if o.status == "rejected" and o.problems]
+    if result.build and result.build.changed:
+        lines += ["", f"Build {result.build.build_id}: {len(result.build.rebuilt)} models rebuilt."]
+    create_markdown_artifact(key=f"{what}-summary", markdown="\n".join(lines),
+                             description=f"Summary of `ahual {what}`")
+    if result.build and result.build.changed:
+        create_table_artifact(key="mart-row-counts", description="Rows in each mart after "
+                              "this build", table=[{"mart": t, "rows": n} for t, n in
+                                                   result.build.mart_rows.items()])
+
+
+def _final_state(result: IngestResult, what: str):
+    """A refused file or build ends the run visibly not in success: Failed, named Rejected."""
+    rejected = [o for o in result.outcomes if o.status == "rejected"]
+    if result.refused_build:
+        return Failed(name="Rejected", message="build refused: " + result.refused_build[0]
+                      .plain(), data=result)
+    if rejected:
+        return Failed(name="Rejected", data=result, message=(
+            f"{len(rejected)} of {len(result.outcomes)} file(s) rejected: "
+            + "; ".join(f"{o.file} -> {o.quarantined}" for o in rejected)))
+    loaded = sum(o.status == "loaded" for o in result.outcomes)
+    return Completed(data=result, message=f"{what}: {loaded} loaded, "
+                     f"{len(result.outcomes) - loaded} unchanged")
+
+
+# --- flows ----------------------------------------------------------------------------------
+
+@flow(name="ingest")
+def ingest(kind: str, files: list[str], options: dict | None = None):
+    """Validate and load files of one input kind, then build and publish the marts."""
+    spec = kind_named(kind)
+    chosen = spec.options(**(options or {}))
+    candidates = reference_candidates() + [receive(Path(f), spec, chosen) for f in files]
+    result = ingest_candidates(warehouse(), candidates)
+    result.outcomes = [o for o in result.outcomes if o.file in {Path(f).name for f in files}
+                       or o.status != "unchanged"]
+    _summarise(result, f"ingest-{kind}")
+    return _final_state(result, f"ingest {kind}")
+
+
+@flow(name="build-marts")
+def build_marts(force: bool = False):
+    """Bring the marts up to date with what is loaded and publish them (`force`: rebuild
+    every model even if nothing changed)."""
+    result = ingest_candidates(warehouse(), reference_candidates(), force=force)
+    result.outcomes = [o for o in result.outcomes if o.status != "unchanged"]
+    if result.build is None or not result.build.changed:
+        say(f"marts up to date: nothing changed since the published build "
+            f"({settings.home().published_warehouse})")
+    _summarise(result, "build")
+    return _final_state(result, "build")
+
+
+@flow(name="inbox-ingest")
+def ingest_inbox():
+    """Ingest every complete file waiting in AHUAL_HOME/inbox/, then move it aside."""
+    from ahual.ops import inbox
+
+    waiting = inbox.waiting(settings.home().inbox)
+    for outcome in waiting.not_ready:
+        say(outcome.line())
+    if not waiting.candidates:
+        say("inbox: nothing waiting")
+        return Completed(message="inbox: nothing waiting", data=IngestResult())
+    result = ingest_candidates(warehouse(), reference_candidates() + waiting.candidates)
+    result.outcomes = [o for o in result.outcomes
+                       if o.file in {c.path.name for c in waiting.candidates}]
+    inbox.move_aside(waiting.candidates, result.outcomes)
+    _summarise(result, "inbox")
+    return _final_state(result, "inbox")
+
+
+@flow(name="quarterly-snapshot")
+def snapshot(quarter: str | None = None, today: date | None = None):
+    """Take the snapshot of a closed quarter (default: the last closed one)."""
+    from ahual import snapshot as snapshot_step
+
+    taken = snapshot_step.take(quarter, today)
+    if _flow_run_id():
+        snapshot_step.artifacts(taken)
+    return taken
+
+
+@flow(name="consolidated-report")
+def report(period: str | None = None, lang: str = "kk,ru"):
+    """Write the information report for a half-year (default: the last closed one)."""
+    from ahual import report as report_step
+
+    return report_step.write(period, lang.split(","))
+
+
+@flow(name="completeness-check")
+def completeness_check(period: str | None = None):
+    """Who has not reported for a half-year (default: the last closed one)."""
+    from ahual.ops import completeness
+
+    found = completeness.check(period)
+    if _flow_run_id():
+        completeness.artifacts(found)
+    return found
+
+
+@flow(name="demo")
+def demo():
+    """Every demo input through the gate, one build, the quarterly snapshot and the report."""
+    from ahual.ops import demo as demo_step
+    from ahual.ops import inbox
+
+    folder = resources.demo()
+    found = inbox.scan(folder, settle_seconds=0)
+    say(f"Ahual demo: {len(found.candidates)} made-up input files from {folder} (regional "
+        "figures consistent with the programme's national counts)")
+    result = ingest_candidates(warehouse(), reference_candidates() + found.candidates)
+    _summarise(result, "demo")
+    taken = snapshot()
+    written = report(demo_step.REPORT_PERIOD)
+    ok = demo_step.summary(result, taken, written)
+    if not ok:
+        return Failed(message="the demo did not reject exactly the files meant to fail",
+                      data=result)
+    return Completed(message="demo complete", data=result)

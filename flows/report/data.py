@@ -1,0 +1,116 @@
+"""The input of `ahual report`: everything the semi-annual information report to the Government
+shows, already queried from the warehouse (`gather.py` fills it). It holds codes and figures,
+and beside them the names of every code in Kazakh, Russian and English, so one ReportData
+renders in any of the report's languages without a warehouse (and the same data renders the
+same bytes).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass(frozen=True)
+class ReportData:
+    # The period and where the figures come from. `generated_at` is passed in, never taken from
+    # the clock while rendering.
+    period: str  # "2008H2"
+    period_start: date
+    period_end: date
+    generated_at: datetime
+    build_number: int | None  # the published warehouse's build (raw.builds)
+    built_at: datetime | None
+
+    # One row per measure: measure_no (int), section ("5.1"), agencies (';'-separated codes,
+    # the plan's order), due_date (date | None), deadline_text_kk (the plan's wording),
+    # deadline_quarter (int | None), status (done | in progress | not started | not reported;
+    # to date), reported_by (';'-separated codes of who reported for the period),
+    # planned_mln_tenge (the period's year), spent_mln_tenge (in the period), overdue (bool).
+    progress: pd.DataFrame
+    # What was delivered in the period: measure_no, output_kind, quantity.
+    outputs: pd.DataFrame
+
+    # Programme targets: target_code, unit (studies, conferences, copies, ...), planned,
+    # achieved, status (achieved | on track | behind | not started).
+    scorecard: pd.DataFrame
+
+    # Funding. `budget`: measure_no, year (int), funding_kind (amount | not_required |
+    # state_order | none), planned_mln_tenge, spent_mln_tenge (float | None; only for amounts).
+    # `budget_totals`: year ("2007".."2009", "total"), planned_mln_tenge, printed_mln_tenge (the
+    # figure printed in the programme), spent_mln_tenge.
+    budget: pd.DataFrame
+    budget_totals: pd.DataFrame
+
+    # Highlights of the latest monitoring round: round (int), region_code, indicator_code,
+    # value, change_vs_previous (float | None), early_warning (bool).
+    monitoring: pd.DataFrame
+
+    # Who has not reported: kind (agency | region), code, missing (progress | monitoring |
+    # registrations), round (int | None; monitoring), due (date; for registrations the date
+    # the count is as of).
+    not_reported: pd.DataFrame
+
+    # Names of the codes above. `measures`: measure_no, section, title_kk, title_en (there is
+    # no Russian title). `agencies`: agency_code, abbreviation_kk, name_kk, name_ru, name_en.
+    # `regions`: region_code, name_kk, name_ru, name_en; `indicators`: indicator_code, name_*.
+    # `targets`: target_code, description_kk, description_en. `output_kinds`: output_kind,
+    # name_kk, name_ru, name_en (datasets/contracts/progress.yaml).
+    measures: pd.DataFrame
+    agencies: pd.DataFrame
+    regions: pd.DataFrame
+    indicators: pd.DataFrame
+    targets: pd.DataFrame
+    output_kinds: pd.DataFrame
+
+
+# --- frame cells as plain Python values --------------------------------------------------------
+
+def plain(value):
+    """A frame cell as a plain Python value; every kind of missing (None, NaN, NaT, NA) is None."""
+    if value is None or (not isinstance(value, (str, bytes, list, tuple)) and pd.isna(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def records(frame: pd.DataFrame | None) -> list[dict]:
+    if frame is None or frame.empty:
+        return []
+    return [{key: plain(value) for key, value in row.items()}
+            for row in frame.to_dict("records")]
+
+
+def as_date(value) -> date | None:
+    value = plain(value)
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10]) if value else None
+
+
+def as_number(value) -> float | None:
+    value = plain(value)
+    return None if value is None or isinstance(value, bool) else float(value)
+
+
+def as_int(value) -> int | None:
+    number = as_number(value)
+    return None if number is None else int(number)
+
+
+def as_text(value) -> str:
+    value = plain(value)
+    return "" if value is None else str(value)
+
+
+def codes(value) -> tuple[str, ...]:
+    """';'-separated codes as a tuple, in their order, without blanks."""
+    return tuple(code.strip() for code in as_text(value).split(";") if code.strip())

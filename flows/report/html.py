@@ -1,0 +1,80 @@
+"""The report as one self-contained HTML page in one language, from Jinja2 templates
+(templates/*.html.j2, autoescaped) with report.css inlined: no script, no network reference,
+so it opens from a file or an e-mail attachment anywhere. Same data, same bytes.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from ahual.report import charts, figures
+from ahual.report.data import ReportData
+from ahual.report.language import Language
+from ahual.report.names import Names
+
+HERE = Path(__file__).parent
+TEMPLATES = HERE / "templates"
+STYLESHEET = HERE / "report.css"
+
+# A status's colour in badges and progress bars.
+TONE = {"done": "ok", "achieved": "ok", "in progress": "info", "on track": "info",
+        "not started": "idle", "behind": "warn", "not reported": "bad"}
+
+
+@cache
+def environment() -> Environment:
+    return Environment(loader=FileSystemLoader(TEMPLATES), autoescape=True,
+                       undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                       keep_trailing_newline=True)
+
+
+@cache
+def stylesheet() -> Markup:
+    """report.css for the page's <style>. It is our own file, not data; it is refused if it
+    could close the style element or reach the network."""
+    css = STYLESHEET.read_text(encoding="utf-8")
+    lowered = css.lower()
+    for forbidden in ("</", "@import", "url("):
+        if forbidden in lowered:
+            raise ValueError(f"{STYLESHEET.name} must not contain {forbidden!r}")
+    return Markup(css.strip())
+
+
+def context(data: ReportData, lang: Language) -> dict:
+    """What the templates see: the figures, in no language, and the language to word them."""
+    names = Names(data, lang)
+    measures = figures.measures(data)
+    years = figures.budget_years(data)
+    line_years, lines = figures.budget_by_measure(data)
+    observations = figures.monitoring(data)
+    shown_measures = {m.no for m in measures} | {line.no for line in lines}
+    build = (lang.t("document.build", number=data.build_number, built_at=lang.stamp(data.built_at))
+             if data.build_number is not None else lang.t("document.no_build"))
+    return {
+        "data": data, "L": lang, "t": lang.t, "names": names, "tone": TONE,
+        "css": stylesheet(), "period_name": lang.period(data.period), "build": build,
+        "year": data.period_end.year,
+        "key": figures.key_figures(data),
+        "measures": measures, "sections": figures.sections(measures),
+        "overdue": figures.overdue(measures),
+        "untranslated": any(names.measure(no).marked for no in shown_measures),
+        "targets": figures.scorecard(data), "progress_bar": charts.progress_bar,
+        "budget_years": years,
+        "chart": charts.budget_chart([y for y in years if not y.is_total]),
+        "budget_differs": [lang.t("budget.in_total") if y.is_total else y.year
+                           for y in years if y.differs],
+        "budget_line_years": line_years, "budget_lines": lines,
+        "observations": observations, "warnings": figures.warnings(observations),
+        "round": figures.monitoring_round(observations),
+        "missing": figures.not_reported(data),
+    }
+
+
+def render_html(data: ReportData, language: str) -> str:
+    """The report in `language` (kk, ru or en) as one self-contained HTML page."""
+    lang = Language.of(language)
+    return environment().get_template("report.html.j2").render(context(data, lang))

@@ -1,0 +1,94 @@
+"""Ahual's settings in one object: where the analyst's state lives (AHUAL_HOME) and how Prefect
+is reached. Read from the environment on each call, so a test or a notebook can point
+AHUAL_HOME elsewhere; nothing here touches the disk.
+
+    AHUAL_HOME            the state folder (default: the per-user data folder, see `default_home`)
+    PREFECT_API_URL       a Prefect server to use instead of Ahual's local one
+    AHUAL_VERBOSE         1: show Prefect's own log lines on the terminal
+    AHUAL_INBOX_SETTLE_SECONDS   how long an inbox file must be unchanged to be taken (60)
+    AHUAL_WRITER_WAIT_SECONDS    how long a load waits for another one to finish (600)
+    AHUAL_NOTIFY_URL      a webhook the automations notify (flows/ops/automations.py)
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def default_home() -> Path:
+    """The per-user data folder (~/.local/share/ahual on Linux), never the working directory:
+    a command run from anywhere must not leave a state folder behind it."""
+    from platformdirs import user_data_path
+
+    return user_data_path("ahual", appauthor=False)
+
+
+class Home:
+    """The layout of an AHUAL_HOME folder: every path Ahual writes is named here."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    def __repr__(self) -> str:
+        return f"Home({str(self.root)!r})"
+
+    published_warehouse = property(lambda self: self.root / "warehouse.duckdb")
+    working_warehouse = property(lambda self: self.root / "work" / "warehouse.duckdb")
+    writer_lock = property(lambda self: self.root / "work" / "warehouse.lock")
+    quarantine = property(lambda self: self.root / "quarantine")
+    snapshots = property(lambda self: self.root / "snapshots")
+    reports = property(lambda self: self.root / "reports")
+    inbox = property(lambda self: self.root / "inbox")
+    gx = property(lambda self: self.root / "gx")
+    prefect = property(lambda self: self.root / "prefect")
+    notebooks = property(lambda self: self.root / "notebooks")
+    # the local Prefect server Ahual starts and reuses (flows/ops/server.py)
+    server_url_file = property(lambda self: self.prefect / "api-url")
+    server_pid_file = property(lambda self: self.prefect / "server.pid")
+    server_log = property(lambda self: self.prefect / "server.log")
+    server_lock = property(lambda self: self.prefect / "server.lock")
+
+    @property
+    def data_docs_index(self) -> Path:
+        return self.gx / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(extra="ignore", populate_by_name=True)
+
+    home_dir: Path = Field(default_factory=default_home, validation_alias="AHUAL_HOME")
+    prefect_api_url: str | None = Field(default=None, validation_alias="PREFECT_API_URL")
+    verbose: bool = Field(default=False, validation_alias="AHUAL_VERBOSE")
+    # How long a load waits for another one holding the working warehouse.
+    writer_wait_seconds: float = Field(default=600, validation_alias="AHUAL_WRITER_WAIT_SECONDS")
+    # An inbox file is taken once it has not changed for this long (still being copied).
+    inbox_settle_seconds: float = Field(default=60, validation_alias="AHUAL_INBOX_SETTLE_SECONDS")
+
+    @cached_property
+    def home(self) -> Home:
+        return Home(self.home_dir.expanduser().resolve())
+
+    def prefect_environment(self) -> dict[str, str]:
+        """Prefect settings Ahual wants, as environment variables (Prefect reads them when it is
+        first imported); values already set in the environment win."""
+        level = "INFO" if self.verbose else "WARNING"
+        env = {f"PREFECT_LOGGING_HANDLERS_{h}_LEVEL": level
+               for h in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS")}
+        env |= {"PREFECT_HOME": str(self.home.prefect),
+                "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+                "GX_ANALYTICS_ENABLED": "false",
+                # results of Ahual's tasks are never reused: no pickles under PREFECT_HOME
+                "PREFECT_RESULTS_PERSIST_BY_DEFAULT": "false"}
+        return env
+
+
+def settings() -> Settings:
+    return Settings()
+
+
+def home() -> Home:
+    return settings().home

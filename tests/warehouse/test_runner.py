@@ -1,0 +1,129 @@
+"""The model runner on in-memory DuckDB: what a model reads comes from DuckDB's parse of it, the
+layers are kept, only what changed is rebuilt, and what a removed model left is dropped."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from ahual.warehouse import runner
+
+
+@pytest.fixture(scope="module")
+def prefect_harness():
+    """These tests never touch Prefect."""
+    yield None
+
+
+def models(root: Path, files: dict[str, str]) -> dict[str, runner.Model]:
+    for name, sql in files.items():
+        path = root / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(sql, encoding="utf-8")
+    return runner.discover(root)
+
+
+def test_what_a_model_reads_is_parsed_not_grepped():
+    sql = """
+        -- staging.not_a_dependency in a comment, 'core.nor_in_a_string'
+        with recent as (select * from core.counts where as_of > date '2008-01-01')
+        select r.*, x.name from recent as r join staging.stg_names as x using (code)
+        where r.code not in (select code from marts.excluded)
+    """
+    assert runner.tables_read(sql) == {"core.counts", "staging.stg_names", "marts.excluded"}
+
+
+def test_order_follows_references_and_files_starting_with_underscore_are_not_models(tmp_path):
+    found = models(tmp_path, {
+        "staging/kind/_raw.sql": "create table if not exists raw.rows (x int)",
+        "staging/kind/stg_rows.sql": "select x from raw.rows",
+        "core/totals.sql": "select sum(x) as total from staging.stg_rows",
+        "marts/report.sql": "select total from core.totals",
+    })
+    assert set(found) == {"staging.stg_rows", "core.totals", "marts.report"}
+    order = [m.table for m in runner.build_order(found, {"raw.rows"})]
+    assert order == ["staging.stg_rows", "core.totals", "marts.report"]
+
+
+def test_only_staging_reads_raw(tmp_path):
+    found = models(tmp_path, {"core/sneaky.sql": "select * from raw.rows"})
+    with pytest.raises(runner.ModelError, match="only staging reads raw"):
+        runner.build_order(found, {"raw.rows"})
+
+
+def test_an_unknown_table_is_named(tmp_path):
+    found = models(tmp_path, {"marts/m.sql": "select * from core.nowhere"})
+    with pytest.raises(runner.ModelError, match="core.nowhere"):
+        runner.build_order(found, set())
+
+
+def build(con, found, sources, previous=None, force=False):
+    return runner.build(con, reference_files={}, sources=sources, previous=previous or {},
+                        models=found, force=force)
+
+
+def test_a_rebuild_runs_only_what_is_downstream_of_a_change(tmp_path):
+    found = models(tmp_path, {
+        "staging/a/stg_a.sql": "select x from raw.a",
+        "staging/b/stg_b.sql": "select y from raw.b",
+        "core/a_total.sql": "select sum(x) as total from staging.stg_a",
+        "marts/both.sql": "select total, (select count(*) from staging.stg_b) as n "
+                          "from core.a_total",
+        "marts/b_only.sql": "select y from staging.stg_b",
+    })
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.a (x int); create table raw.b (y int)")
+    con.execute("insert into raw.a values (1), (2); insert into raw.b values (7)")
+    first = build(con, found, {"raw.a": "1", "raw.b": "1"})
+    assert len(first.rebuilt) == 5
+    again = build(con, found, {"raw.a": "1", "raw.b": "1"}, first.hashes)
+    assert again.rebuilt == [] and again.inputs_hash == first.inputs_hash
+    con.execute("insert into raw.b values (8)")
+    changed = build(con, found, {"raw.a": "1", "raw.b": "2"}, first.hashes)
+    assert set(changed.rebuilt) == {"staging.stg_b", "marts.both", "marts.b_only"}
+    assert con.execute("select n from marts.both").fetchall() == [(2,)]
+    forced = build(con, found, {"raw.a": "1", "raw.b": "2"}, changed.hashes, force=True)
+    assert len(forced.rebuilt) == 5
+
+
+def test_a_changed_model_rebuilds_itself_and_what_reads_it(tmp_path):
+    files = {"staging/a/stg_a.sql": "select x from raw.a",
+             "core/doubled.sql": "select 2 * x as x from staging.stg_a",
+             "marts/m.sql": "select x from core.doubled"}
+    found = models(tmp_path, files)
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.a (x int); insert into raw.a values (3)")
+    first = build(con, found, {"raw.a": "1"})
+    found = models(tmp_path, {"core/doubled.sql": "select 10 * x as x from staging.stg_a"})
+    second = build(con, found, {"raw.a": "1"}, first.hashes)
+    assert second.rebuilt == ["core.doubled", "marts.m"]
+    assert con.execute("select x from marts.m").fetchall() == [(30,)]
+
+
+def test_what_a_removed_model_left_is_dropped(tmp_path):
+    found = models(tmp_path, {"staging/a/stg_a.sql": "select x from raw.a",
+                              "marts/old.sql": "select x from staging.stg_a"})
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.a (x int)")
+    first = build(con, found, {"raw.a": "1"})
+    (tmp_path / "marts" / "old.sql").unlink()
+    build(con, runner.discover(tmp_path), {"raw.a": "1"}, first.hashes)
+    tables = {r[0] for r in con.execute("select table_schema || '.' || table_name "
+                                        "from information_schema.tables").fetchall()}
+    assert "marts.old" not in tables and "staging.stg_a" in tables
+
+
+def test_the_project_models_parse_and_order():
+    found = runner.discover()
+    sources = {f"raw.{t}" for t in ("load_batches",)}
+    from ahual.build import reference_files
+    from ahual.kinds import raw_tables
+
+    sources |= {f"raw.{t}" for t in raw_tables()}
+    sources |= {f"reference.{n}" for n in reference_files()}
+    order = [m.table for m in runner.build_order(found, sources)]
+    assert order.index("core.registration_counts") < order.index("marts.registrations")
+    assert all(m.layer == "staging" for m in found.values()
+               if any(r.startswith("raw.") for r in m.reads))

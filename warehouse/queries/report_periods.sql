@@ -1,0 +1,2 @@
+-- The programme's reporting half-years.
+select distinct period from marts.programme_measures order by period

@@ -1,0 +1,18 @@
+-- Respondents exactly as loaded, with the lineage of their file.
+select
+    respondents.batch_id,
+    batches.file_name   as source_file,
+    batches.file_sha256,
+    batches.loaded_at,
+    respondents.study_id,
+    respondents.source_row,
+    respondents.respondent_id,
+    respondents.region_code,
+    respondents.sex,
+    respondents.age_group,
+    respondents.weight_design,
+    respondents.weight_raked,
+    respondents.stratum,
+    respondents.psu
+from raw.survey_respondents as respondents
+join raw.load_batches as batches using (batch_id)
