@@ -3,7 +3,8 @@ against their suites, and record the build. Runs inside the caller's transaction
 working warehouse, so a build that fails its checks leaves nothing behind (and neither do the
 loads it was made with): the pipeline decides what is committed.
 
-What the marts are made from is fingerprinted: each kind's loads, each reference file, each
+What the marts are made from is fingerprinted: each kind's loads, each reference file, the
+analyst's local alias overlay (AHUAL_HOME/aliases.csv, as `reference.local_aliases`), each
 model's SQL and each mart's suite (warehouse/runner.py). A build whose fingerprints all match
 the last one's does nothing; otherwise only the models downstream of a change run again, and
 only the marts among them are checked.
@@ -75,6 +76,22 @@ def source_fingerprints(con: duckdb.DuckDBPyConnection,
     return sources
 
 
+def local_aliases(con: duckdb.DuckDBPyConnection, reference: dict[str, Path]) -> dict[str, str]:
+    """The local alias overlay (flows/gate/vocabulary.py) as `reference.local_aliases`: added to
+    `reference` when the file exists (fingerprinted by its bytes like any reference file), else
+    an empty table fingerprinted "absent"; returns the fingerprints to add for the latter."""
+    from ahual.gate.vocabulary import OVERLAY_COLUMNS, overlay_file
+
+    path = overlay_file()
+    if path.exists():
+        reference["local_aliases"] = path
+        return {}
+    columns = ", ".join(f'"{c}" VARCHAR' for c in OVERLAY_COLUMNS)
+    con.execute("CREATE SCHEMA IF NOT EXISTS reference")
+    con.execute(f"CREATE OR REPLACE TABLE reference.local_aliases ({columns})")
+    return {"reference.local_aliases": "absent"}
+
+
 def mart_suites() -> dict[str, str]:
     """A mart's suite is part of what it is: changing the rules re-checks it."""
     return {f"marts.{p.stem}": p.read_text(encoding="utf-8")
@@ -95,10 +112,11 @@ def build(con: duckdb.DuckDBPyConnection, *, force: bool = False, code_version: 
     """Rebuild what changed, check it, record the build (inside the caller's transaction).
     Raises BuildRefused, naming mart, rule and rows, when a mart breaks a critical rule."""
     reference = reference_files()
+    absent = local_aliases(con, reference)
     previous = last_build(con) or {"build_id": None, "hashes": {}, "validation": {},
                                    "inputs_hash": None}
     result = runner.build(con, reference_files=reference,
-                          sources=source_fingerprints(con, reference),
+                          sources=source_fingerprints(con, reference) | absent,
                           previous=previous["hashes"], extra=mart_suites(), force=force,
                           progress=progress)
     if not result.rebuilt and result.inputs_hash == previous["inputs_hash"]:

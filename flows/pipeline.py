@@ -23,6 +23,7 @@ from pathlib import Path
 from prefect import flow, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.concurrency.sync import concurrency
 from prefect.states import Completed, Failed
 
 from ahual import build as build_step
@@ -34,6 +35,7 @@ from ahual.gate.quarantine import quarantine
 from ahual.kinds import kind as kind_named
 from ahual.ops.status import record_last_run
 from ahual.problems import BuildRefused, Problem
+from ahual.schedules import WRITER_LIMIT
 from ahual.warehouse import store
 
 check_file = task(name="check file", cache_policy=NO_CACHE)(check_step.check)
@@ -76,24 +78,26 @@ def quarantine_file(con, candidate: Candidate, problems: list[Problem], stage: s
 
 @task(name="load and build", cache_policy=NO_CACHE)
 def load_and_build(con, accepted: list[check_step.Checked], force: bool = False
-                   ) -> tuple[build_step.BuildOutcome, list[FileOutcome]]:
+                   ) -> tuple[build_step.BuildOutcome | BuildRefused, list[FileOutcome]]:
     """Insert the accepted files and build, in one transaction: committed only if the marts
-    pass their checks. Raises BuildRefused (and leaves nothing) when they do not."""
-    outcomes = []
-    with store.transaction(con):
-        for checked in accepted:
-            c = checked.candidate
-            batch_id = store.insert_batch(con, kind=c.kind.name, file_name=c.path.name,
-                                          sha256=c.sha256, load_key=c.load_key,
-                                          loaded_as=c.loaded_as_json, size=c.size,
-                                          tables=checked.parsed.tables,
-                                          flow_run_id=_flow_run_id())
-            outcomes.append(FileOutcome(c.path.name, c.kind.name, "loaded",
-                                        rows=checked.parsed.rows, batch_id=batch_id,
-                                        warnings=checked.warnings, data_docs=checked.data_docs,
-                                        summary=checked.parsed.summary))
-        outcome = _build(con, force)
-    return outcome, outcomes
+    pass their checks. When they do not, the refusal comes back and nothing is left."""
+    try:
+        with store.transaction(con):
+            outcomes = [_insert(con, checked) for checked in accepted]
+            return _build(con, force), outcomes
+    except BuildRefused as refusal:  # rolled back
+        return refusal, []
+
+
+def _insert(con, checked: check_step.Checked) -> FileOutcome:
+    c = checked.candidate
+    batch_id = store.insert_batch(con, kind=c.kind.name, file_name=c.path.name,
+                                  sha256=c.sha256, load_key=c.load_key,
+                                  loaded_as=c.loaded_as_json, size=c.size,
+                                  tables=checked.parsed.tables, flow_run_id=_flow_run_id())
+    return FileOutcome(c.path.name, c.kind.name, "loaded", rows=checked.parsed.rows,
+                       batch_id=batch_id, warnings=checked.warnings,
+                       data_docs=checked.data_docs, summary=checked.parsed.summary)
 
 
 def _build(con, force: bool) -> build_step.BuildOutcome:
@@ -104,16 +108,16 @@ def _build(con, force: bool) -> build_step.BuildOutcome:
 def _commit(con, accepted: list[check_step.Checked], force: bool = False
             ) -> tuple[build_step.BuildOutcome | None, list[FileOutcome], list[Problem]]:
     """Load and build; when the marts refuse, find the file that makes them refuse."""
-    try:
-        outcome, loaded = load_and_build(con, accepted, force)
+    outcome, loaded = load_and_build(con, accepted, force)
+    if not isinstance(outcome, BuildRefused):
         return outcome, loaded, []
-    except BuildRefused as refusal:
-        if not accepted:
-            return None, [], refusal.problems
-        if len(accepted) == 1:
-            checked = accepted[0]
-            return None, [quarantine_file(con, checked.candidate, _blame(refusal), "build",
-                                          checked.data_docs, checked.warnings)], []
+    refusal = outcome
+    if not accepted:
+        return None, [], refusal.problems
+    if len(accepted) == 1:
+        checked = accepted[0]
+        return None, [quarantine_file(con, checked.candidate, _blame(refusal), "build",
+                                      checked.data_docs, checked.warnings)], []
     # several files: one at a time, so the good ones still load
     say("the marts refused the batch as a whole; loading its files one at a time ...",
         style="warning")
@@ -132,17 +136,52 @@ def _blame(refusal: BuildRefused) -> list[Problem]:
     return [note, *refusal.problems]
 
 
+_limits_ensured: set[str] = set()  # API URLs whose server has the writer limit
+
+
+def ensure_writer_limit() -> None:
+    """The global concurrency limit that lets one flow run write the warehouse at a time on
+    every machine of a shared server: created once (limit 1) if the server lacks it."""
+    from prefect.client.orchestration import get_client
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+    from prefect.exceptions import ObjectAlreadyExists
+    from prefect.settings import PREFECT_API_URL
+
+    url = PREFECT_API_URL.value()
+    if url in _limits_ensured:
+        return
+    with get_client(sync_client=True) as client:
+        try:
+            client.create_global_concurrency_limit(
+                GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=1))
+        except ObjectAlreadyExists:
+            pass
+    _limits_ensured.add(url)
+
+
 def ingest_candidates(wh: store.Warehouse, candidates: list[Candidate], *,
                       force: bool = False) -> IngestResult:
     """The gate for received files of any kinds, then one build and one publish."""
     from ahual.gate.validation import data_docs_once
 
     result = IngestResult()
-    with wh.exclusive(settings.settings().writer_wait_seconds, on_wait=say), data_docs_once():
+    wait = settings.settings().writer_wait_seconds
+    ensure_writer_limit()
+    # One writer at a time: across machines by Prefect's global concurrency limit (when the
+    # server has one, flows/ops/serve.py), on this one by the lock file.
+    with concurrency(WRITER_LIMIT, timeout_seconds=wait), \
+            wh.exclusive(wait, on_wait=say), data_docs_once():
         with wh.connect() as con:
-            accepted = []
+            accepted, seen = [], {}
             for candidate in candidates:
                 name = candidate.path.name
+                if candidate.load_key in seen:  # the same file twice in one run
+                    result.outcomes.append(FileOutcome(
+                        name, candidate.kind.name, "unchanged", problems=[Problem(
+                            name, "sent once", f"the same file as {seen[candidate.load_key]}, "
+                            "sent in this run")]))
+                    continue
+                seen[candidate.load_key] = name
                 if candidate.refusal:
                     result.outcomes.append(quarantine_file(con, candidate, candidate.refusal,
                                                            "receive"))

@@ -109,7 +109,21 @@ def write_files(quarter: Period, folder: Path) -> dict:
     return {"quarter": str(quarter), "period_end": quarter.end.isoformat(),
             "taken_at": datetime.now().isoformat(timespec="seconds"),
             "code_version": resources.code_version(), "files": files, "build": build,
-            "loads": loads}
+            "loads": loads, "aliases_overlay": aliases_overlay()}
+
+
+def aliases_overlay() -> dict | None:
+    """The local alias overlay the loads were read with (AHUAL_HOME/aliases.csv; None when
+    there is none): every alias with who added it, when and why, so a figure can be traced
+    from its load to the alias that resolved its label (marts.local_aliases)."""
+    from ahual.gate.vocabulary import overlay_file, overlay_sha256, read_overlay
+
+    path = overlay_file()
+    sha256 = overlay_sha256(path)
+    if sha256 is None:
+        return None
+    rows = read_overlay(path).to_dict("records")
+    return {"file": str(path), "sha256": sha256, "aliases": len(rows), "rows": rows}
 
 
 def _warehouse() -> store.Warehouse:

@@ -11,6 +11,8 @@ from pathlib import Path
 import pytest
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# Commands run in the test's own process (or subprocess), never in a warm worker left running.
+os.environ["AHUAL_DAEMON"] = "0"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 for _handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
     os.environ.setdefault(f"PREFECT_LOGGING_HANDLERS_{_handler}_LEVEL", "WARNING")

@@ -50,6 +50,7 @@ def split_globals(argv: list[str]) -> tuple[list[str], dict[str, str | bool]]:
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    original = list(argv)
     argv, found = split_globals(argv)
     if "AHUAL_HOME" in found:
         if not found["AHUAL_HOME"]:
@@ -60,4 +61,4 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["AHUAL_VERBOSE"] = "1"
     from ahual.cli.app import run
 
-    return run(argv, json_output=bool(found.get("json")))
+    return run(argv, json_output=bool(found.get("json")), original=original)

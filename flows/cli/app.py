@@ -24,6 +24,10 @@ EXIT_CODES = ("Exit status: 0 everything loaded (or already was) / done; 1 somet
               "snapshot that no longer reproduces; someone has not reported); 2 usage error.")
 STATE = {"json": False}
 
+
+class RunInDaemon(Exception):
+    """The command's arguments are good and it needs a flow: the warm worker runs it."""
+
 app = typer.Typer(
     name="ahual", no_args_is_help=True, add_completion=False, rich_markup_mode="rich",
     context_settings={"help_option_names": ["-h", "--help"]}, epilog=EXIT_CODES,
@@ -37,6 +41,7 @@ server_app = typer.Typer(no_args_is_help=True, help="The local Prefect server Ah
                          "use (started on first use, reused until stopped).")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(server_app, name="server")
+app.add_typer(__import__("ahual.cli.aliases", fromlist=["app"]).app, name="aliases")
 
 
 def _version(value: bool) -> None:
@@ -77,6 +82,10 @@ def _flows():
         os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "CRITICAL")
     config.home.prefect.mkdir(parents=True, exist_ok=True)
     os.environ["PREFECT_API_URL"] = server.api_url(config, on_start=lambda m: say(m, err=True))
+    from ahual.ops import daemon
+
+    if daemon.enabled() and not config.verbose and "prefect" not in sys.modules:
+        raise RunInDaemon
     from ahual import pipeline
 
     return pipeline
@@ -373,10 +382,12 @@ def server_start() -> int:
 
 @server_app.command("stop")
 def server_stop() -> int:
-    """Stop the local Prefect server of this AHUAL_HOME."""
-    from ahual.ops import server
+    """Stop the local Prefect server of this AHUAL_HOME and Ahual's warm worker."""
+    from ahual.ops import daemon, server
 
-    say("stopped" if server.stop(settings.home()) else "no local Prefect server was running")
+    worker = daemon.stop(settings.home())
+    say("stopped" if server.stop(settings.home()) or worker
+        else "no local Prefect server was running")
     return EXIT_OK
 
 
@@ -396,15 +407,31 @@ def server_status() -> int:
 
 # --- entry ------------------------------------------------------------------------------
 
-def run(argv: list[str], json_output: bool = False) -> int:
-    STATE["json"] = json_output
-    if json_output:
-        from ahual import console
+def run(argv: list[str], json_output: bool = False, original: list[str] | None = None) -> int:
+    from ahual import console
 
-        console.STDOUT_IS_DATA = True
+    STATE["json"] = json_output
+    console.STDOUT_IS_DATA = json_output
+    try:
+        return _dispatch(argv)
+    except RunInDaemon:
+        import os
+
+        from ahual.ops import daemon
+
+        code = daemon.run_remote(original if original is not None else argv, settings.home())
+        if code is not None:
+            return code
+        os.environ["AHUAL_DAEMON"] = "0"  # busy or not startable: run it here
+        return _dispatch(argv)
+
+
+def _dispatch(argv: list[str]) -> int:
     command = typer.main.get_command(app)
     try:
         code = command.main(args=argv, prog_name="ahual", standalone_mode=False)
+    except RunInDaemon:
+        raise
     except typer.Exit as done:
         return done.exit_code
     except typer.Abort:

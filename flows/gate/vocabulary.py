@@ -2,21 +2,38 @@
 
 A region or confession may be given by code, by an official kk/ru/en name or by any alias in
 `aliases.csv`; all of them resolve through `Vocabulary.resolve`, never through per-file dicts.
+
+Besides the package's `aliases.csv`, an analyst's own aliases live in the local overlay
+`AHUAL_HOME/aliases.csv` (written by `ahual aliases add`, flows/ops/aliases.py): one row per
+alias with who added it, when and why. The overlay belongs to one AHUAL_HOME, so the vocabulary
+is cached per overlay (its path and the SHA-256 of its bytes): pointing AHUAL_HOME elsewhere, or
+adding an alias, gives the next call the vocabulary that holds then. An overlay row that
+contradicts the reference (a label that already means another code, an unknown code) is refused
+with the row named, never silently dropped or guessed.
 """
 
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 
 import pandas as pd
 
 from ahual import resources
 
 _DROP = re.compile(r"[.,«»\"'()“”„]")
+KINDS = ("region", "confession", "indicator", "agency")  # the kinds that have a vocabulary
+OVERLAY_NAME = "aliases.csv"  # in AHUAL_HOME
+OVERLAY_COLUMNS = ("kind", "code", "alias", "lang", "who", "when", "why")
+
+
+class OverlayError(ValueError):
+    """The local alias overlay contradicts the reference data (names its file and row)."""
 _SPACE = re.compile(r"\s+")
 
 
@@ -42,6 +59,7 @@ class Vocabulary:
     codes: set[str]
     labels: dict[str, str] = field(default_factory=dict)  # normalised label -> code
     spelled: dict[str, str] = field(default_factory=dict)  # normalised label -> as written
+    overlay: dict[str, int] = field(default_factory=dict)  # normalised label -> overlay row
 
     def add(self, label: str, code: str) -> None:
         key = normalise_label(label)
@@ -99,10 +117,74 @@ def agencies() -> pd.DataFrame:
     return _read("programme/agencies.csv")
 
 
-@cache
+def overlay_file() -> Path:
+    """The local alias overlay of the current AHUAL_HOME (it may not exist)."""
+    from ahual import settings
+
+    return settings.home().root / OVERLAY_NAME
+
+
+def read_overlay(path: Path | None = None) -> pd.DataFrame:
+    """The overlay's rows (every column text; no rows when there is no overlay)."""
+    path = overlay_file() if path is None else path
+    if not path.exists():
+        return pd.DataFrame(columns=list(OVERLAY_COLUMNS))
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    missing = [c for c in ("kind", "code", "alias") if c not in table.columns]
+    if missing:
+        raise OverlayError(f"{path}: no column {', '.join(missing)} (expected "
+                           f"{', '.join(OVERLAY_COLUMNS)})")
+    for column in OVERLAY_COLUMNS:
+        if column not in table.columns:
+            table[column] = ""
+    return table
+
+
+def overlay_sha256(path: Path | None = None) -> str | None:
+    """SHA-256 of the overlay's bytes (None: there is no overlay)."""
+    path = overlay_file() if path is None else path
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except FileNotFoundError:
+        return None
+
+
 def vocabulary(kind: str) -> Vocabulary:
     """The label vocabulary for `region`, `confession`, `indicator` or `agency`: codes,
-    official names, abbreviations and aliases."""
+    official names, abbreviations, the reference aliases and the local overlay's aliases."""
+    path = overlay_file()
+    return _with_overlay(kind, str(path), overlay_sha256(path))
+
+
+@cache
+def _with_overlay(kind: str, path: str, sha256: str | None) -> Vocabulary:
+    """The reference vocabulary plus the overlay at `path` as it was when it had `sha256`
+    (the cache key: a changed overlay is another entry)."""
+    base = reference_vocabulary(kind)
+    if sha256 is None:
+        return base
+    vocab = Vocabulary(kind, set(base.codes), dict(base.labels), dict(base.spelled))
+    overlay = read_overlay(Path(path))
+    for row_no, row in enumerate(overlay.itertuples(index=False), start=2):
+        if row.kind not in KINDS:
+            raise OverlayError(f"{path}, row {row_no}: kind «{row.kind}» has no vocabulary "
+                               f"(one of {', '.join(KINDS)})")
+        if row.kind != kind:
+            continue
+        if row.code not in vocab.codes:
+            raise OverlayError(f"{path}, row {row_no}: «{row.alias}» -> {row.code}: no "
+                               f"{kind} has code {row.code}")
+        try:
+            vocab.add(row.alias, row.code)
+        except ValueError as error:
+            raise OverlayError(f"{path}, row {row_no}: {error}") from error
+        vocab.overlay[normalise_label(row.alias)] = row_no
+    return vocab
+
+
+@cache
+def reference_vocabulary(kind: str) -> Vocabulary:
+    """The vocabulary of the package's reference data alone (no local overlay)."""
     table, code_column = {"region": (regions(), "region_code"),
                           "confession": (confessions(), "confession_code"),
                           "indicator": (indicators(), "indicator_code"),

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ahual import resources
-from ahual.problems import Problem, UsageError
+from ahual.problems import Problem, UsageError, shown
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -194,8 +194,12 @@ class Kind:
         return path.suffix.lower() in self.suffixes and not self.is_side_file(path)
 
     def command(self, path: Path | str, options: Options) -> str:
-        """The exact command that loads `path` as these options."""
-        return " ".join(["ahual", "ingest", self.name, *options.cli_arguments(), str(path)])
+        """The exact command that loads `path` as these options, quoted for a shell (a name
+        with control characters shows them escaped: it can never break a line)."""
+        import shlex
+
+        words = ["ahual", "ingest", self.name, *options.cli_arguments(), str(path)]
+        return " ".join(shlex.quote(shown(w, limit=4096)) for w in words)
 
     def check_options(self, options: Options) -> None:
         try:

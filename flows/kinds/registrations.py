@@ -17,7 +17,7 @@ import pandas as pd
 
 from ahual.gate.readers import read_table
 from ahual.gate.tabular import TableSpec, counts, melt
-from ahual.gate.vocabulary import vocabulary
+from ahual.gate.vocabulary import regions, vocabulary
 from ahual.kinds.base import CONFIRM_SMALLER, Kind, Options, Parsed, smaller_than_before
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S")
@@ -46,9 +46,31 @@ def parse(table: pd.DataFrame, file_name: str) -> pd.DataFrame:
     out["as_of_year"] = out["as_of"].dt.year.astype("Int64")
     out["days_since_as_of"] = (pd.Timestamp.today().normalize() - out["as_of"]).dt.days
     out["region_code"] = vocabulary("region").codes_of(out["region_label"])
+    out["region_not_in_force"] = not_in_force(out["region_code"], out["as_of"])
     out["confession_code"] = vocabulary("confession").codes_of(out["confession_label"])
     out["count_text"], out["associations"] = counts(out["count_text"])
     return out
+
+
+def not_in_force(codes: pd.Series, dates: pd.Series) -> pd.Series:
+    """Why a region did not exist on a report's date (None when it did): it was abolished by
+    then (South Kazakhstan became Turkistan Region on 19 June 2018), or made by a later reform
+    (Shymkent city, Abai, Zhetysu, Ulytau). Regions in force since independence are taken as
+    they were for the Soviet-era dates the programme quotes (1 January 1990)."""
+    table = regions().set_index("region_code")
+    start = pd.to_datetime(table["valid_from"])
+    end = pd.to_datetime(table["valid_to"].replace("", None))
+    reform = start > start.min()
+    frame = pd.DataFrame({"code": codes, "date": dates})
+    known = frame["code"].isin(table.index) & frame["date"].notna()
+    why = pd.Series(None, index=codes.index, dtype=object)
+    for i in frame.index[known]:
+        code, day = frame.at[i, "code"], frame.at[i, "date"]
+        if pd.notna(end[code]) and day >= end[code]:
+            why[i] = f"it was reorganised on {end[code]:%Y-%m-%d}"
+        elif reform[code] and day < start[code]:
+            why[i] = f"it was formed on {start[code]:%Y-%m-%d}"
+    return why
 
 
 @cache  # a report repeats its date on every row

@@ -58,13 +58,30 @@ def folders(root: Path) -> list[tuple[str, Path, object]]:
     return found
 
 
+def unusable(root: Path) -> list[FileOutcome]:
+    """Sub-folders that stand for options the kind refuses (inbox/survey/S99/ for a study
+    the registry does not have): their files wait, with the reason."""
+    from ahual.problems import UsageError
+
+    waiting = []
+    for name, folder, options in folders(root):
+        try:
+            kinds()[name].check_options(options)
+        except UsageError as error:
+            waiting += [FileOutcome(p.name, name, "waiting", problems=[Problem(
+                p.name, "known folder", f"{folder.name}/: {error}")])
+                for p in sorted(folder.iterdir()) if p.is_file()]
+    return waiting
+
+
 def scan(root: Path, settle_seconds: float = SETTLE_SECONDS) -> Waiting:
     """Every file waiting under `root` (the inbox, or the demo's inputs laid out the same way)."""
-    waiting = Waiting()
+    waiting = Waiting(not_ready=unusable(root))
+    refused_folders = {(o.kind, o.problems[0].message.split("/", 1)[0]) for o in waiting.not_ready}
     now = time.time()
     for name, folder, options in folders(root):
         kind = kinds()[name]
-        if not folder.is_dir():
+        if not folder.is_dir() or (name, folder.name) in refused_folders:
             continue
         for path in sorted(folder.iterdir()):
             if path.name in ASIDE and path.is_dir() and not path.is_symlink():

@@ -41,7 +41,8 @@ def collect(limit: int = 10) -> dict:
                              "snapshots": str(home.snapshots), "reports": str(home.reports),
                              "inbox": str(home.inbox),
                              "validation Data Docs": str(home.data_docs_index)},
-                   "last_run": last_run(home), "snapshots": snapshots(home.snapshots)}
+                   "last_run": last_run(home), "snapshots": snapshots(home.snapshots),
+                   "quarantine": quarantined(home.quarantine, limit)}
     wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
     if not home.published_warehouse.exists():
         facts["published"] = None
@@ -57,9 +58,7 @@ def collect(limit: int = 10) -> dict:
         facts["loads"] = [dict(zip(("batch_id", "kind", "file", "rows", "loaded_at",
                                     "loaded_as"), r, strict=True))
                           for r in rows("status_loads", limit=limit)]
-        facts["quarantine"] = [dict(zip(("file", "kind", "stage", "rules", "attempts",
-                                         "rejected_at", "folder"), r, strict=True))
-                               for r in rows("status_rejections", limit=limit)]
+
         latest = rows("latest_registration_date")[0][0]
         facts["registrations_as_of"] = latest
         facts["regions_without_report"] = [
@@ -83,6 +82,26 @@ def collect(limit: int = 10) -> dict:
                            f"published one {published_id}: a run stopped before publishing; "
                            "the next load or `ahual build` publishes it")
     return facts
+
+
+def quarantined(root: Path, limit: int) -> list[dict]:
+    """The latest refusals, from the quarantine folder itself (a refusal publishes nothing, so
+    the published warehouse may not know the latest ones yet)."""
+    found = []
+    for record in root.glob("*/*/reason.json"):
+        try:
+            data = json.loads(record.read_text(encoding="utf-8"))
+            last = data["attempts"][-1]
+        except (OSError, ValueError, KeyError, IndexError):
+            found.append({"file": record.parent.name, "kind": record.parent.parent.name,
+                          "stage": "?", "rules": "reason.json unreadable", "attempts": 0,
+                          "rejected_at": "", "folder": str(record.parent)})
+            continue
+        found.append({"file": data.get("file"), "kind": data.get("kind"),
+                      "stage": last.get("stage"), "rules": "; ".join(last.get("rules", [])),
+                      "attempts": len(data["attempts"]), "rejected_at": last.get("refused_at"),
+                      "folder": str(record.parent)})
+    return sorted(found, key=lambda r: r["rejected_at"] or "", reverse=True)[:limit]
 
 
 def snapshots(root: Path) -> list[dict]:

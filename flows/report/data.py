@@ -7,7 +7,7 @@ same bytes).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 import numpy as np
@@ -65,6 +65,12 @@ class ReportData:
     indicators: pd.DataFrame
     targets: pd.DataFrame
     output_kinds: pd.DataFrame
+
+    # The regional monitoring index of the latest round (marts.monitoring_index): round (int),
+    # region_code, index_value (0-10 | None), band (very high | high | moderate | low | None),
+    # items_scored, items_total (int), status (complete | partial | not reported),
+    # change_vs_previous (float | None), change_band. Empty: no index for the period.
+    monitoring_index: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --- frame cells as plain Python values --------------------------------------------------------

@@ -71,4 +71,5 @@ def gather(period: Period) -> ReportData:
             indicators=_query(con, "indicators"),
             targets=_query(con, "targets"),
             output_kinds=output_kinds(),
+            monitoring_index=_query(con, "monitoring_index", period_end=period.end),
         )

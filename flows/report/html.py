@@ -51,6 +51,7 @@ def context(data: ReportData, lang: Language) -> dict:
     years = figures.budget_years(data)
     line_years, lines = figures.budget_by_measure(data)
     observations = figures.monitoring(data)
+    scores = figures.monitoring_index(data)
     shown_measures = {m.no for m in measures} | {line.no for line in lines}
     build = (lang.t("document.build", number=data.build_number, built_at=lang.stamp(data.built_at))
              if data.build_number is not None else lang.t("document.no_build"))
@@ -70,6 +71,7 @@ def context(data: ReportData, lang: Language) -> dict:
         "budget_line_years": line_years, "budget_lines": lines,
         "observations": observations, "warnings": figures.warnings(observations),
         "round": figures.monitoring_round(observations),
+        "index_scores": scores, "index_round": figures.index_round(scores),
         "missing": figures.not_reported(data),
     }
 

@@ -93,6 +93,13 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
+def said(capsys) -> str:
+    """What Ahual printed, on one line (its lines go to stderr once a run in this process used
+    --json: flows/console.py STDOUT_IS_DATA is not reset)."""
+    captured = capsys.readouterr()
+    return flat(captured.out + " " + captured.err)
+
+
 def json_outcome(out: str, name: str) -> dict:
     """The outcome of file `name` in what `ahual --json ingest ...` printed (the JSON after
     Ahual's lines)."""
@@ -103,7 +110,7 @@ def json_outcome(out: str, name: str) -> dict:
 def refused(home: Path, capsys, argv: list[str], rule: str) -> tuple[str, dict]:
     """Ingest, expect exit 1 with `rule`; the output and the quarantine entry's reason.json."""
     assert main(["ingest", "survey", *argv]) == 1
-    out = flat(capsys.readouterr().out)
+    out = said(capsys)
     assert f"(rule: {rule})" in out, out
     entries = [json.loads(p.read_text(encoding="utf-8"))
                for p in (home / "quarantine" / "survey").glob("*/reason.json")]
@@ -344,7 +351,7 @@ def test_declaring_the_missing_codes_in_the_map_is_a_new_load_without_them(nhane
     other.write_text(NHANES_MAP + "missing:\n  q_believer: [7, 9]\n  q_confession: [99]\n"
                      "  q_freedom: [9]\n", encoding="utf-8")
     assert main(["ingest", "survey", "--study", "S08", "--map", str(other), str(sav)]) == 0
-    out = flat(capsys.readouterr().out)
+    out = said(capsys)
     assert "loaded nhanes_style.sav" in out and "missing codes declared" not in out
     codes = published(home, "SELECT DISTINCT category_code FROM marts.study_estimates WHERE "
                       "study_id = 'S08' AND variable = 'q_believer'")
@@ -367,14 +374,14 @@ def test_declaring_the_missing_codes_in_the_map_is_a_new_load_without_them(nhane
     (lambda f: f.assign(region=f["region"].where(f.index != 0, 98.0)),
      "known region", "respondent 1: unknown region «98»"),
     (lambda f: f.assign(age=f["age"].where(f.index != 1, 15.0)),
-     "sex and age recognised", "respondent 2: age «15» is not a whole number of years within "
-     "the study's ages 18-110"),
+     "sex and age recognised", ("respondent 2: age «15» is not a whole number of years within "
+     "the study's ages 18-110")),
     (lambda f: f.drop(columns="q_freedom"),
      "required variables present", "variable q_freedom of study S01 is not in the file"),
     (lambda f: f.drop(columns="weight"), "required columns present", "no weight column"),
     (lambda f: f.drop(columns="psu"), "design columns present",
-     "the registry's design of S01 is stratified-clustered, which needs a stratum column and "
-     "a psu column; the file has no psu column"),
+     ("the registry's design of S01 is stratified-clustered, which needs a stratum column and "
+     "a psu column; the file has no psu column")),
     (lambda f: f.assign(psu=f["psu"].where(f.index != 4, np.nan)), "design columns present",
      "respondent 5: no psu (the registry's design of S01 is stratified-clustered)"),
 ])
@@ -391,7 +398,7 @@ def test_unreadable_and_unknown_study_files_are_refused(home, tmp_path, capsys):
     assert "the SPSS file cannot be read" in out
     path = write_sav(tmp_path / "s.sav", sample())
     assert main(["ingest", "survey", "--study", "S99", str(path)]) == 2
-    assert "--study S99: the study registry has S01" in flat(capsys.readouterr().err)
+    assert "--study S99: the study registry has S01" in said(capsys)
 
 
 def test_a_sav_cut_short_in_its_labels_is_refused(home, tmp_path, capsys):
@@ -514,3 +521,66 @@ def test_demo_studies_and_snapshot_without_suppressed_cells(demo_home):
     table = pq.read_table(snapshot / "study_estimates.parquet")
     assert table.num_rows > 0
     assert not any(table.column("suppressed").to_pylist())
+
+
+# --- what a file is loaded as ----------------------------------------------------------------
+
+def test_the_column_map_and_codebook_are_part_of_what_a_file_is_loaded_as(tmp_path,
+                                                                         monkeypatch):
+    from ahual.kinds.survey import SurveyOptions
+
+    data = write_study_csv(tmp_path, sample(), "s02.csv")
+    plain = SurveyOptions(study="S02")
+    assert set(plain.side_files(data)) == {"codebook"}
+    (tmp_path / "s02.map.yaml").write_text("weight: weight\n", encoding="utf-8")
+    beside = plain.loaded_as(data)
+    assert set(beside["side_files"]) == {"codebook", "map"}
+    other = tmp_path / "other.map.yaml"
+    other.write_text("weight: weight\nregion: region\n", encoding="utf-8")
+    given = SurveyOptions(study="S02", map=str(other))  # a flow parameter comes back as text
+    assert given.map == other and given.side_files(data)["map"] == other
+    assert given.loaded_as(data)["side_files"]["map"] != beside["side_files"]["map"]
+    assert given.cli_arguments() == ["--study", "S02", "--map", str(other)]
+    # without a map of its own, the study's registry map
+    (tmp_path / "s02.map.yaml").unlink()
+    registered = tmp_path / "S02.map.yaml"
+    registered.write_text("respondent_id: respondent_id\n", encoding="utf-8")
+    monkeypatch.setattr(registry, "default_map", lambda study: registered)
+    assert plain.side_files(data)["map"] == registered
+
+
+def test_a_column_map_that_is_not_one_is_refused_with_its_reason(tmp_path):
+    from ahual.kinds.survey.columns import read_map
+    from ahual.problems import InputRejected
+
+    for text, words in (("- weight\n", "a column map is a list of `role: COLUMN` lines"),
+                        ("wieght: WT\n", "unknown key(s) wieght"),
+                        ("age: A\nage_group: B\n", "give age (in years) or age_group, not both"),
+                        ("missing:\n  q1: [x]\n", "the codes of q1 must be whole numbers"),
+                        ("questions:\n  A: q1\n  B: q1\n", "several columns are named q1"),
+                        ("weight: [", "the column map cannot be read")):
+        path = tmp_path / "bad.map.yaml"
+        path.write_text(text, encoding="utf-8")
+        with pytest.raises(InputRejected) as refusal:
+            read_map(path)
+        assert [p.rule for p in refusal.value.problems] == ["column map readable"]
+        assert words in refusal.value.problems[0].message
+
+
+def test_labels_that_read_as_no_answer_and_age_ranges():
+    from ahual.kinds.survey.labels import age_range, reads_as_missing, year_groups
+
+    for label in ("Don't know", "DK", "Hard to say", "Refused", "No answer",
+                  "Затрудняюсь ответить", "Отказ от ответа", "Нет ответа", "Білмеймін",
+                  "Жауап беру қиын", "Жауап беруден бас тартты"):
+        assert reads_as_missing(label), label
+    for label in ("No", "None", "Never", "Нет", "Жоқ", "Other", "Refugee camp"):
+        assert not reads_as_missing(label), label
+    assert age_range("18-29") == (18, 29) and age_range("18 – 29 лет") == (18, 29)
+    assert age_range("60+") == (60, None) and age_range("60 и старше") == (60, None)
+    assert age_range("(19,39]") == (20, 39) and age_range("(59,Inf]") == (60, None)
+    assert age_range("young") is None and age_range("29-18") is None
+    groups = {"18-29": [18, 29], "30-44": [30, 44], "45-59": [45, 59], "60+": [60, 110]}
+    assert [g[0] for g in year_groups(groups, 18, 110)] == list(groups)
+    assert year_groups(groups, 18, 29) == [("18-29", 18, 29)]
+    assert [g[0] for g in year_groups(groups, 15, 64)] == ["15-29", "30-44", "45-59", "60-64"]

@@ -100,14 +100,41 @@ class Design:
         for kind, column in (("region", "region_code"), ("sex", "sex"),
                              ("age_group", "age_group")):
             self.domains[kind] = _ids(rows.column(column).cast(pa.string()))
+        # PSU-in-domain groups of every domain kind, numbered in (domain, psu) order: every
+        # sum over groups runs in this order
+        self.groups = {}
+        for kind, (ids, _) in self.domains.items():
+            member = ids >= 0
+            key = ids * (len(distinct) + 1) + self.psu
+            found, inverse = np.unique(key[member], return_inverse=True)
+            group_of = np.full(n, -1, dtype=np.int64)
+            group_of[member] = inverse
+            group_dom = found // (len(distinct) + 1)
+            group_psu = found % (len(distinct) + 1)
+            self.groups[kind] = (group_of, group_dom, self.psu_stratum[group_psu])
         has_stratum = stratum_column.null_count < n
         has_psu = psu_column.null_count < n
         self.variance_method = ("taylor: strata+psu" if has_stratum and has_psu else
                                 "taylor: psu" if has_psu else
                                 "taylor: strata" if has_stratum else "taylor: weights only")
+        dense = n and self.source_row[-1] < 4 * n + 16
+        self._position = None
+        if dense:
+            self._position = np.full(int(self.source_row[-1]) + 1, -1, dtype=np.int64)
+            self._position[self.source_row] = np.arange(n)
 
     def positions(self, source_rows: np.ndarray) -> np.ndarray:
+        if self._position is not None:
+            return self._position[source_rows]
         return np.searchsorted(self.source_row, source_rows)
+
+
+def _sum_by(index: np.ndarray, values: np.ndarray, size: int) -> np.ndarray:
+    """Per index 0..size-1, the sum of `values` rows (2-D: per column), added in the order of
+    the rows: bincount loops over its input in order, so the result is the same every time."""
+    return np.stack([np.bincount(index, weights=values[:, c], minlength=size)
+                     for c in range(values.shape[1])], axis=1) if values.shape[1] else \
+        np.zeros((size, 0))
 
 
 def estimate(design: Design, rows: np.ndarray, categories: np.ndarray, n_categories: int
@@ -123,22 +150,22 @@ def estimate(design: Design, rows: np.ndarray, categories: np.ndarray, n_categor
     w_all = design.weight[rows]
     for kind in DOMAIN_KINDS:
         ids, values = design.domains[kind]
+        group_of, all_group_dom, all_group_stratum = design.groups[kind]
         dom = ids[rows]
         keep = dom >= 0
-        dom, pos, cat, w = dom[keep], rows[keep], categories[keep], w_all[keep]
+        dom, cat, w = dom[keep], categories[keep], w_all[keep]
         if not len(dom):
             continue
-        psu = design.psu[pos]
-        # PSU-in-domain groups, sorted by (domain, psu): every later sum runs in this order
-        groups, group = np.unique(dom * (len(design.psu_stratum) + 1) + psu, return_inverse=True)
-        G, D = len(groups), len(values)
-        group_dom = groups // (len(design.psu_stratum) + 1)
-        group_psu = groups % (len(design.psu_stratum) + 1)
-        group_stratum = design.psu_stratum[group_psu]
+        # the groups with rows of this question (zero weights too), in their order
+        every = group_of[rows[keep]]
+        has_rows = np.bincount(every, minlength=len(all_group_dom)) > 0
+        compact = np.cumsum(has_rows) - 1
+        group = compact[every]
+        group_dom, group_stratum = all_group_dom[has_rows], all_group_stratum[has_rows]
+        G, D = len(group_dom), len(values)
         a_g = np.bincount(group * C + cat, weights=w, minlength=G * C).reshape(G, C)
         b_g = _column_sum(a_g)
-        a_d = np.zeros((D, C))
-        np.add.at(a_d, group_dom, a_g)  # unbuffered: groups added in their sorted order
+        a_d = _sum_by(group_dom, a_g, D)  # groups added in their sorted order
         w_d = _column_sum(a_d)
         positive = w > 0
         n_d = np.bincount(dom[positive], minlength=D)
@@ -182,21 +209,17 @@ def _variances(design: Design, z: np.ndarray, group_dom: np.ndarray, group_strat
     cells, inverse = np.unique(cell, return_inverse=True)
     m = np.bincount(inverse)  # PSUs of the stratum with domain members
     n_h = design.n_psu[cells % H].astype(np.float64)
-    sum_z = np.zeros((len(cells), C))
-    np.add.at(sum_z, inverse, z)
+    sum_z = _sum_by(inverse, z, len(cells))
     mean = sum_z / n_h[:, None]
-    ss = np.zeros((len(cells), C))
-    np.add.at(ss, inverse, (z - mean[inverse]) ** 2)
+    ss = _sum_by(inverse, (z - mean[inverse]) ** 2, len(cells))
     ss += (n_h - m)[:, None] * mean ** 2
     lonely = n_h == 1
     contribution = np.where(lonely[:, None], 0.0, ss * (n_h / np.maximum(n_h - 1, 1))[:, None])
     if design.lonely == "adjust":
         # R: a single-PSU stratum is centred at the grand mean of the scores, which is 0
-        sq = np.zeros((len(cells), C))
-        np.add.at(sq, inverse, z ** 2)
+        sq = _sum_by(inverse, z ** 2, len(cells))
         contribution = np.where(lonely[:, None], sq, contribution)
-    v = np.zeros((D, C))
-    np.add.at(v, cells // H, contribution)
+    v = _sum_by(cells // H, contribution, D)
     if design.lonely == "fail":
         # R stops ("Stratum (h) has only one PSU") for any domain with a row in such a stratum;
         # ingest refuses those files, so this is only a registry changed after a load
@@ -303,9 +326,11 @@ def _study(con, study_id, batch_id, lonely, method, title_en, fieldwork_end) -> 
         index = np.searchsorted(known, codes_given)
         substantive = (index < len(known)) & (known[np.minimum(index, len(known) - 1)]
                                               == codes_given)
-        order = np.argsort(source_rows[substantive], kind="stable")
-        positions = design.positions(source_rows[substantive][order])
-        cells = estimate(design, positions, index[substantive][order], len(known))
+        # each respondent answers a question once: scattered into respondent order, no sort
+        chosen = np.full(len(design.source_row), -1, dtype=np.int64)
+        chosen[design.positions(source_rows[substantive])] = index[substantive]
+        positions = np.flatnonzero(chosen >= 0)
+        cells = estimate(design, positions, chosen[positions], len(known))
         low, high, used = intervals(cells["p"], cells["v"], cells["df"], cells["n_rows"], method)
         _append(columns, study_id, variable, cells, known, labels, low, high, used, design,
                 weights_used, title_en, fieldwork_end)

@@ -240,19 +240,21 @@ def _listed(items: dict[str, str]) -> str:
 # --- text -------------------------------------------------------------------------------------
 
 def _as_text(values: pd.Series, labels: dict[int, str] | None = None) -> pd.Series:
-    """Keys and labels as text (object; None for an empty cell): 1021.0 -> "1021"; a
-    labelled code -> its label; text through `normalise_key`, blank -> None.
+    """Keys and labels as text (Arrow-backed str; NaN for an empty cell): 1021.0 -> "1021"; a
+    labelled code -> its label; text through `normalise_key`, blank -> empty.
 
     Whole numbers without labels (ids) are converted by Arrow; anything else is interpreted
-    once per distinct value and spread back to the rows."""
+    once per distinct value and spread back to the rows. No Python object is made per row."""
     if not labels:
         whole = _whole_numbers(values)
         if whole is not None:
-            return pd.Series(pc.cast(pa.array(whole), pa.string()).to_numpy(zero_copy_only=False),
-                             index=values.index, dtype=object)
+            return pd.Series(pd.array(pc.cast(pa.array(whole), pa.string()), dtype="str"),
+                             index=values.index)
     codes, distinct = pd.factorize(values)  # empty cells get code -1
-    text = _as_text_each(pd.Series(distinct, dtype=object), labels).to_numpy(dtype=object)
-    return pd.Series(np.append(text, None)[codes], index=values.index, dtype=object)
+    text = _as_text_each(pd.Series(distinct, dtype=object), labels)
+    table = pa.array(text.to_numpy(dtype=object), type=pa.string())
+    taken = table.take(pa.array(codes, mask=codes < 0))
+    return pd.Series(pd.array(taken, dtype="str"), index=values.index)
 
 
 def _integers(values: pd.Series) -> np.ndarray | None:
@@ -334,10 +336,11 @@ def _age(micro: Microdata, roles: dict, labels: dict, study: dict
         for i, (_, low, high) in enumerate(groups):
             which[(age >= low) & (age <= high) & (age % 1 == 0)] = i
         group = pd.Series(np.array([g[0] for g in groups] + [None], dtype=object)[which])
-        why = pd.Series(np.where(text.to_numpy(dtype=object) != "",
-                                 "age «" + text.astype(str) + f"» is not a whole number of years "
-                                 f"within the study's ages {span}", None), dtype=object)
-        return group, text, why.where(group.isna() & (text != ""))
+        why = pd.Series(None, index=range(n), dtype=object)
+        odd = np.flatnonzero((which == len(groups)) & (text != "").to_numpy())
+        why.iloc[odd] = [f"age «{t}» is not a whole number of years within the study's ages "
+                         f"{span}" for t in text.iloc[odd]]
+        return group, text, why
     if "age_group" in roles:
         text = _as_text(micro.column(roles["age_group"]), labels.get(roles["age_group"]))
         codes, distinct = pd.factorize(text)
@@ -515,13 +518,12 @@ def _extra_values(micro: Microdata, layout: Layout) -> pa.Table:
     rows = pa.array(micro.source_rows.astype("int32"))
     source_rows, variable_chunks, value_chunks = [], [], []
     for i, column in enumerate(layout.extras):
-        text = _as_text(micro.column(column)).to_numpy(dtype=object)
-        given = np.array([t is not None for t in text], dtype=bool) if text.dtype == object \
-            else np.ones(len(text), dtype=bool)
-        source_rows.append(rows.filter(pa.array(given)))
-        value_chunks.append(pa.array(text[given], type=pa.string()))
+        text = pa.array(_as_text(micro.column(column)), type=pa.string())
+        given = text.is_valid()
+        source_rows.append(rows.filter(given))
+        value_chunks.append(text.filter(given))
         variable_chunks.append(pa.DictionaryArray.from_arrays(
-            pa.array(np.full(int(given.sum()), i, dtype=index_type)), names))
+            pa.array(np.full(len(value_chunks[-1]), i, dtype=index_type)), names))
     dictionary = pa.dictionary(pa.from_numpy_dtype(index_type), pa.string())
     if not layout.extras:
         return pa.table({"source_row": pa.array([], pa.int32()),
