@@ -1,34 +1,52 @@
 # Ahual: `make demo` runs the pipeline on the demo data, `make test` runs the test suite.
-# Both install into .venv first (pinned by constraints.txt).
+# Both install into .venv first (pinned by constraints.txt): the demo only what it needs.
 PYTHON ?= python3.11
 VENV   ?= .venv
 BIN    := $(VENV)/bin
+PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
 .DEFAULT_GOAL := help
-.PHONY: help install demo test lint demo-data bench
+.PHONY: help install install-test demo test lint notebooks notebooks-html bench demo-data stop
 
 help: ## list the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-$(BIN)/.installed: pyproject.toml constraints.txt
+$(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+
+$(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e .
 	touch $@
 
-install: $(BIN)/.installed ## create .venv and install Ahual with its pinned dependencies
+$(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[test]'
+	touch $(VENV)/.installed $@
 
-demo: install ## run the whole pipeline on datasets/demo/ (state in .ahual/)
+install: $(VENV)/.installed ## create .venv and install Ahual with its pinned dependencies
+
+install-test: $(VENV)/.installed-test ## the same, with the test and notebook tools
+
+demo: install ## run the whole pipeline on the bundled demo data (state in AHUAL_HOME)
 	$(BIN)/ahual demo
 
-test: install ## run the test suite (executes the notebooks too)
+test: install-test ## run the test suite (executes the notebooks too)
 	$(BIN)/python -m pytest
 
-lint: install ## ruff
-	$(BIN)/ruff check flows warehouse tests datasets
+lint: install-test ## ruff
+	$(BIN)/ruff check flows warehouse tests datasets bench
 
-bench: install ## time validated loads against DuckDB's floor (bench/README.md; ~15 min)
-	$(BIN)/python -m bench.run --skip-10m
+notebooks: install-test ## open the notebooks in JupyterLab (they read the warehouse `make demo` built)
+	$(BIN)/jupyter lab notebooks/
+
+notebooks-html: install-test ## execute the notebooks; HTML copies in AHUAL_HOME/notebooks/
+	$(BIN)/python -m ahual.notebook
+
+bench: install-test ## measure Ahual against the hand-written script, R and numpy (bench/README.md)
+	$(BIN)/python -m bench.run
 
 demo-data: install ## regenerate the demo inputs (deterministic)
 	cd datasets/demo && for g in make_registrations make_monitoring make_surveys make_progress; do ../../$(BIN)/python $$g.py || exit 1; done
+
+stop: install ## stop the local Prefect server and warm worker the commands started
+	$(BIN)/ahual server stop

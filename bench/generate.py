@@ -9,11 +9,9 @@ age (18-85), weight (0.3-2.0) and 40 five-point questions coded 1-5, with 9 = "h
 (q_believer, q_confession, q_attendance, q_freedom), the rest q05..q40. The file is written by
 DuckDB from hashes of the row number, so the same size always gives the same bytes.
 
-Registrations: one long-layout CSV per quarter (as_of, region, confession, associations) for
-20 years x 4 quarters x 16 regions x every confession-level code of
-datasets/reference/confessions.csv. That file has 20 such codes (28 with the family codes),
-not 40, and a report may not name the same date x region x confession twice (the file would be
-refused), so codes are not reused: a file has 16 x 20 = 320 rows, 25,600 rows in all.
+A half-year's files: one registration report per region in force today (20: 17 oblasts and 3
+cities) with every confession-level code, and 16 agencies' progress reports (the programme's
+measures by responsible agency, the agencies with most measures in two files).
 """
 
 from __future__ import annotations
@@ -32,8 +30,6 @@ CODES = {1: ("Strongly agree", "Полностью согласен", "Толы�
          5: ("Strongly disagree", "Совсем не согласен", "Мүлдем келіспеймін"),
          9: ("Hard to say", "Затрудняюсь ответить", "Жауап беру қиын")}
 MISSING_CODES = {9}
-YEARS = range(1990, 2010)  # 20 years; reports dated 1 Jan, 1 Apr, 1 Jul, 1 Oct
-QUARTER_DAYS = ("01-01", "04-01", "07-01", "10-01")
 CLUSTER = 20  # respondents per PSU
 
 
@@ -108,26 +104,60 @@ def confession_codes() -> list[str]:
                 if r["level"] == "confession"]
 
 
-def registrations(directory: Path, years: int = len(YEARS)) -> list[Path]:
-    """One long-layout report per quarter: 16 regions x every confession code."""
+def regions_today() -> list[str]:
+    """The 20 first-level regions in force today (17 oblasts and 3 cities)."""
+    with open(REPO / "datasets" / "reference" / "regions.csv", encoding="utf-8") as handle:
+        return [r["region_code"] for r in csv.DictReader(handle)
+                if r["level"] != "national" and not r["valid_to"]]
+
+
+def registration_report(path: Path, region: str, as_of: str, salt: int = 0) -> Path:
+    """One region's report for one date: every confession code, long layout, codes only."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        out = csv.writer(handle)
+        out.writerow(["as_of", "region", "confession", "associations"])
+        for c, code in enumerate(confession_codes()):
+            out.writerow([as_of, region, code, (int(region) * 7 + c * 13 + salt) % 60])
+    return path
+
+
+def progress_reports(directory: Path, period: str = "2009H1", files: int = 16) -> list[Path]:
+    """`files` progress reports for one half-year: each responsible agency's measures, split
+    in two files for the agencies with the most measures."""
+    with open(REPO / "datasets" / "reference" / "programme" / "measures.csv",
+              encoding="utf-8") as handle:
+        measures = [(r["measure_no"], r["agencies"].split(";")) for r in csv.DictReader(handle)]
+    by_agency: dict[str, list[str]] = {}
+    for number, agencies in measures:
+        for agency in agencies:
+            by_agency.setdefault(agency.strip(), []).append(number)
+    parts = [(a, m) for a, m in sorted(by_agency.items())]
+    while len(parts) < files:  # split the largest
+        parts.sort(key=lambda p: -len(p[1]))
+        agency, numbers = parts.pop(0)
+        half = len(numbers) // 2
+        parts += [(agency, numbers[:half]), (agency, numbers[half:])]
     directory.mkdir(parents=True, exist_ok=True)
-    codes = confession_codes()
     paths = []
-    for year in list(YEARS)[:years]:
-        for quarter, day in enumerate(QUARTER_DAYS, 1):
-            path = directory / f"registrations_{year}Q{quarter}.csv"
-            paths.append(path)
-            if path.exists():
-                continue
-            with open(path, "w", encoding="utf-8", newline="") as handle:
-                out = csv.writer(handle)
-                out.writerow(["as_of", "region", "confession", "associations"])
-                for r, region in enumerate(REGIONS_2007):
-                    for c, code in enumerate(codes):
-                        growth = (year - 1990) * 4 + quarter
-                        count = (r * 7 + c * 13) % 40 + growth * ((r + c) % 3)
-                        out.writerow([f"{year}-{day}", region, code, count])
+    for i, (agency, numbers) in enumerate(sorted(parts)[:files]):
+        path = directory / f"progress-{period}-{i:02d}-{agency}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as handle:
+            out = csv.writer(handle)
+            out.writerow(["agency", "measure", "period", "status", "spent_mln_tenge",
+                          "conferences_regional"])
+            for number in numbers:
+                out.writerow([agency, number, period, "in progress", "0.5", "1"])
+        paths.append(path)
     return paths
+
+
+def half_year_batch(directory: Path, as_of: str = "2024-01-01") -> list[Path]:
+    """What arrives for a half-year: 20 regional registration reports and 16 progress
+    reports."""
+    directory.mkdir(parents=True, exist_ok=True)
+    regional = [registration_report(directory / f"registrations-{as_of}-{code}.csv", code,
+                                    as_of) for code in regions_today()]
+    return regional + progress_reports(directory)
 
 
 if __name__ == "__main__":
@@ -136,4 +166,4 @@ if __name__ == "__main__":
     target = Path(sys.argv[1])
     for size in sys.argv[2:] or ["10k"]:
         print(survey(target / "surveys", parse_size(size)))
-    print(len(registrations(target / "registrations")), "registration reports")
+    print(len(half_year_batch(target / "batch")), "files of a half-year")

@@ -1,431 +1,258 @@
-"""Benchmark: Ahual's validated loads against DuckDB's own floor and a hand-written script.
+"""`make bench`: Ahual against something doing the same work, side by side in one run, each in
+its own process (bench/README.md says what each comparison is and why).
 
-    .venv/bin/python -m bench.run [--sizes 10k,100k,1M,10M] [--skip-10m]
-                                  [--registration-years 20] [--work DIR] [--out bench/results.md]
-                                  [--prefect-server | --prefect-api-url URL] [--skip-cold]
-                                  [--keep]
+    python -m bench.run [--sizes 100k,1M] [--runs 3] [--work /tmp/ahual-bench]
+                        [--out bench/results.md] [--prefect-api-url URL] [--quick]
 
-For each survey size it generates the microdata (bench/generate.py) under the scratch directory
-(default /tmp/ahual-bench, never the repository) and runs, each in a fresh process:
-
-  floor   DuckDB alone: CREATE TABLE t AS SELECT * FROM read_csv(...) into a file database
-  hand    bench/hand.py: pandas read_csv -> GX (same rules) -> DuckDB -> the same estimates
-  Ahual   `ahual ingest survey --study S01 FILE` in a fresh AHUAL_HOME (validate, load, build
-          every mart, check them, publish)
-  no-op   the same command again: the file is unchanged and so are the marts
-
-then the registration history (one report per quarter) through `ahual ingest registrations`,
-its floor and its no-op re-run; and the fixed costs of starting the CLI and a Prefect flow.
-Every row says wall time and peak RSS (see bench/measure.py). The table is printed and written
-as Markdown to --out, with the raw figures as JSON beside it (same name, .json).
-
-Prefect's local database (PREFECT_HOME) is shared by the runs and kept in the scratch directory,
-created once by a warm-up flow: a user's first ever run pays its migrations once (measured as
-"fresh PREFECT_HOME" unless --skip-cold), not on every load. By default every `ahual` process
-starts Prefect's ephemeral server itself, as it does for a user without PREFECT_API_URL; with
---prefect-server one `prefect server start` serves all runs (the recommended setup for
-scheduled runs and notebooks), which takes most of Prefect's fixed cost out of each process.
+Writes the table to --out and the raw figures beside it as JSON.
 """
 
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import os
 import platform
 import shutil
-import signal
-import socket
+import statistics
 import subprocess
 import sys
-import time
-import urllib.request
 from datetime import datetime
 from pathlib import Path
 
 from bench import generate
-from bench.measure import GNU_TIME, Run, measure
+from bench.measure import Run, measure
 
 REPO = Path(__file__).resolve().parents[1]
-DEFAULT_WORK = Path("/tmp/ahual-bench")
-DEFAULT_SIZES = "10k,100k,1M,10M"
-SURVEY_COLUMNS = ["rows", "CSV MB", "floor s", "floor MB", "hand s", "hand MB", "Ahual s",
-                  "Ahual MB", "Ahual/floor wall", "Ahual/floor RSS", "hand/Ahual wall",
-                  "Ahual work s", "no-op s", "no-op work s"]
-REGISTRATION_COLUMNS = ["reports", "rows", "floor s", "floor MB", "Ahual s", "Ahual MB",
-                        "Ahual/floor wall", "Ahual/floor RSS", "Ahual work s", "no-op s",
-                        "no-op work s"]
+PY = sys.executable
+AHUAL = [PY, "-m", "ahual"]
 
 
-def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n")[0])
-    top.add_argument("--sizes", default=DEFAULT_SIZES,
-                     help=f"survey sizes in rows, e.g. 10k,100k,1M (default {DEFAULT_SIZES})")
-    top.add_argument("--skip-10m", action="store_true", help="leave out the 10M-row survey")
-    top.add_argument("--registration-years", type=int, default=len(generate.YEARS),
-                     help="years of quarterly registration reports (default 20: 80 files)")
-    top.add_argument("--work", type=Path, default=DEFAULT_WORK,
-                     help=f"scratch directory for data and state (default {DEFAULT_WORK})")
-    top.add_argument("--out", type=Path, default=REPO / "bench" / "results.md",
-                     help="Markdown table to write (default bench/results.md)")
-    top.add_argument("--prefect-server", action="store_true",
-                     help="run one Prefect server for all runs (PREFECT_API_URL) instead of "
-                          "each process starting its ephemeral one")
-    top.add_argument("--prefect-api-url", metavar="URL",
-                     help="use this already running Prefect server for all runs instead of "
-                          "starting one (implies --prefect-server; the test suite passes its "
-                          "own)")
-    top.add_argument("--skip-cold", action="store_true",
-                     help="skip the fixed-cost runs the tables do not need: the library "
-                          "imports, a first flow with a fresh PREFECT_HOME and, with "
-                          "--prefect-server, one with the ephemeral server (saves 40-60 s)")
-    top.add_argument("--keep", action="store_true",
-                     help="keep the AHUAL_HOMEs and databases of the runs in --work")
-    return top
+def median(runs: list[Run], key: str = "wall_s") -> float:
+    return statistics.median(getattr(r, key) for r in runs)
+
+
+def ok(runs: list[Run], what: str, problems: list[str], codes=(0,)) -> None:
+    for run in runs:
+        if run.returncode not in codes:
+            problems.append(f"{what}: exit {run.returncode}: {run.output[-600:]}")
+
+
+def alternate(a: list[str], b: list[str], runs: int, env: dict, before_a=None,
+              before_b=None) -> tuple[list[Run], list[Run]]:
+    """A, B, A, B, ... after one warm-up of each (the warm-up starts what A reuses)."""
+    found_a, found_b = [], []
+    for i in range(runs + 1):
+        if before_a:
+            before_a()
+        run_a = measure(a, env=env)
+        if before_b:
+            before_b()
+        run_b = measure(b, env=env)
+        if i:
+            found_a.append(run_a)
+            found_b.append(run_b)
+    return found_a, found_b
+
+
+def worker_peak_mb(home: Path) -> float:
+    """The peak memory of the warm worker serving `home`, from the kernel (VmHWM)."""
+    peak = 0.0
+    for pid_file in (home / "run").glob("daemon-*.pid"):
+        try:
+            status = Path(f"/proc/{int(pid_file.read_text())}/status").read_text()
+        except (OSError, ValueError):
+            continue
+        for line in status.splitlines():
+            if line.startswith("VmHWM:"):
+                peak = max(peak, int(line.split()[1]) / 1024)
+    return peak
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = parser().parse_args(argv)
-    args.prefect_server = args.prefect_server or bool(args.prefect_api_url)
+    parser = argparse.ArgumentParser(prog="python -m bench.run")
+    parser.add_argument("--sizes", default="100k,1M")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=Path("/tmp/ahual-bench"))
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "results.md")
+    parser.add_argument("--prefect-api-url")
+    parser.add_argument("--baseline", type=Path, help="an AHUAL_HOME after `ahual demo` to "
+                        "start from (default: one built under --work)")
+    parser.add_argument("--quick", action="store_true", help="10k respondents, one run each "
+                        "(the suite's smoke test)")
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.sizes, args.runs = "10k", 1
     work = args.work.resolve()
-    if work == REPO or REPO in work.parents:
-        print("bench: --work must be outside the repository", file=sys.stderr)
-        return 2
-    sizes = [generate.parse_size(s) for s in args.sizes.split(",") if s.strip()]
-    if args.skip_10m:
-        sizes = [s for s in sizes if s < 10_000_000]
     work.mkdir(parents=True, exist_ok=True)
-    bench = Bench(work, keep=args.keep, api_url=args.prefect_api_url)
-    started = time.perf_counter()
-    facts = environment(argv if argv is not None else sys.argv[1:])
-    facts["Prefect"] = ("an already running server for all runs" if args.prefect_api_url else
-                        "one `prefect server start` for all runs" if args.prefect_server else
-                        "ephemeral server started by each process (no PREFECT_API_URL)")
-    try:
-        fixed = bench.fixed_costs(cold=not args.skip_cold, server=args.prefect_server)
-        surveys = [bench.survey(rows) for rows in sizes]
-        registrations = bench.registrations(args.registration_years)
-    finally:
-        bench.stop_server()
+    problems: list[str] = []
+    env = {k: v for k, v in os.environ.items() if k not in ("AHUAL_HOME", "PREFECT_API_URL")}
+    env.update(GX_ANALYTICS_ENABLED="false", AHUAL_INBOX_SETTLE_SECONDS="0")
+    if args.prefect_api_url:
+        env["PREFECT_API_URL"] = args.prefect_api_url
 
-    facts["bench wall"] = f"{time.perf_counter() - started:.0f} s"
-    markdown = render(facts, fixed, surveys, registrations, sizes, args.skip_10m)
-    print(markdown)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(markdown, encoding="utf-8")
-    args.out.with_suffix(".json").write_text(json.dumps(
-        {"environment": facts, "fixed": fixed, "surveys": surveys,
-         "registrations": registrations}, indent=2, default=str), encoding="utf-8")
-    print(f"written {args.out}", file=sys.stderr)
-    failed = [r for r in [*surveys, registrations] if r.get("failed")]
-    return 1 if failed else 0
+    # A warehouse as an analyst's would be: the demo loaded, built and published.
+    baseline = args.baseline or work / "baseline"
+    if not (baseline / "warehouse.duckdb").exists():
+        shutil.rmtree(baseline, ignore_errors=True)
+        done = subprocess.run([*AHUAL, "demo"], env=dict(env, AHUAL_HOME=str(baseline),
+                                                         AHUAL_DAEMON="0"),
+                              capture_output=True, text=True)
+        if done.returncode:
+            print(done.stdout[-3000:], done.stderr[-3000:], file=sys.stderr)
+            return 1
+    home = work / "home"
+
+    def fresh_home() -> None:
+        shutil.rmtree(home / "work", ignore_errors=True)
+        for name in ("warehouse.duckdb", "work", "quarantine", "inbox", "snapshots"):
+            target = home / name
+            if target.is_dir():
+                shutil.rmtree(target)
+            elif target.exists():
+                target.unlink()
+        home.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(baseline / "warehouse.duckdb", home / "warehouse.duckdb")
+        shutil.copytree(baseline / "work", home / "work")
+
+    home_env = dict(env, AHUAL_HOME=str(home))
+    fresh_home()
+    results: dict = {"when": datetime.now().isoformat(timespec="seconds"),
+                     "machine": f"{platform.machine()}, {os.cpu_count()} cores",
+                     "runs": args.runs, "comparisons": []}
+
+    def record(name: str, a_label: str, a: list[Run], b_label: str, b: list[Run],
+               target: str, a_peak: float | None = None) -> None:
+        ratio = median(a) / median(b)
+        results["comparisons"].append({
+            "what": name, "a": a_label, "a_s": median(a), "b": b_label, "b_s": median(b),
+            "ratio": ratio, "target": target,
+            "a_mb": a_peak if a_peak is not None else max(r.rss_mb for r in a),
+            "b_mb": max(r.rss_mb for r in b)})
+
+    # 1. A no-op: the file is already loaded (answered without Prefect).
+    report = generate.registration_report(work / "loaded.csv", "11", "2010-01-01")
+    subprocess.run([*AHUAL, "ingest", "registrations", str(report)], env=home_env,
+                   capture_output=True)
+    a, b = alternate([*AHUAL, "ingest", "registrations", str(report)],
+                     [PY, "-c", "import prefect"], args.runs, home_env)
+    ok(a, "no-op ingest", problems)
+    record("no-op ingest of an already-loaded file", "ahual ingest", a,
+           "python -c 'import prefect'", b, "<= 1.5")
+
+    # 2. One new regional report: validated, loaded, built and published (the warm worker,
+    # started by the warm-up, runs it) vs the hand script checking and inserting the same file.
+    new = generate.registration_report(work / "new.csv", "55", "2024-07-01", salt=3)
+    hand_db = work / "hand.duckdb"
+    a, b = alternate([*AHUAL, "ingest", "registrations", str(new)],
+                     [PY, "-m", "bench.hand", str(hand_db), str(new)], args.runs, home_env,
+                     before_a=fresh_home, before_b=lambda: hand_db.unlink(missing_ok=True))
+    ok(a, "one new report", problems)
+    record("one new registration report: validated, loaded, built, published", "ahual ingest",
+           a, "hand script (pandas, GX, DuckDB)", b, "<= 1.0", worker_peak_mb(home))
+
+    # 3. A half-year batch through the inbox: 36 files, one build.
+    batch = generate.half_year_batch(work / "batch")
+
+    def fill_inbox() -> None:
+        fresh_home()
+        for path in batch:
+            kind = "registrations" if path.name.startswith("registrations") else "progress"
+            (home / "inbox" / kind).mkdir(parents=True, exist_ok=True)
+            shutil.copy2(path, home / "inbox" / kind / path.name)
+
+    a, b = alternate([*AHUAL, "inbox"], [PY, "-m", "bench.hand", str(hand_db),
+                                         *map(str, batch)], args.runs, home_env,
+                     before_a=fill_inbox, before_b=lambda: hand_db.unlink(missing_ok=True))
+    ok(a, "half-year batch", problems)
+    record("a half-year batch (20 regional + 16 progress reports) through the inbox",
+           "ahual inbox", a, "hand script over the same files", b, "<= 0.5",
+           worker_peak_mb(home))
+
+    # The same two without the warm worker: what a command costs in a process of its own.
+    cold_env = dict(home_env, AHUAL_DAEMON="0")
+    a, b = alternate([*AHUAL, "ingest", "registrations", str(new)],
+                     [PY, "-m", "bench.hand", str(hand_db), str(new)], args.runs, cold_env,
+                     before_a=fresh_home, before_b=lambda: hand_db.unlink(missing_ok=True))
+    ok(a, "one new report, own process", problems)
+    record("one new registration report, in a process of its own (AHUAL_DAEMON=0)",
+           "ahual ingest", a, "hand script", b, "(for reference)")
+    subprocess.run([*AHUAL, "server", "stop"], env=home_env, capture_output=True)
+
+    # 4. Survey estimates: every variable x category x domain, three ways.
+    surveys = []
+    r_missing = shutil.which("Rscript") is None
+    for label in args.sizes.split(","):
+        rows = generate.parse_size(label)
+        data = generate.survey(work / "surveys", rows)
+        ahual = measure([PY, "-m", "bench.survey_ahual", str(data), str(work / "est.duckdb")],
+                        env=env)
+        floor = measure([PY, "-m", "bench.survey_floor", str(data)], env=env)
+        r = None if r_missing else measure(["Rscript", str(REPO / "bench" / "survey_r.R"),
+                                             str(data)], env=env, timeout=7200)
+        row = {"rows": label}
+        for name, run in (("ahual", ahual), ("floor", floor), ("r", r)):
+            if run is None:
+                continue
+            ok([run], f"survey {label} {name}", problems)
+            figures = _json_line(run.output)
+            row[name] = {"wall_s": run.wall_s, "compute_s": figures.get("compute_s"),
+                         "cells": figures.get("cells"), "mb": run.rss_mb}
+        surveys.append(row)
+    results["surveys"] = surveys
+    results["r_missing"] = r_missing
+    results["problems"] = problems
+    args.out.write_text(render(results), encoding="utf-8")
+    args.out.with_suffix(".json").write_text(json.dumps(results, indent=2), encoding="utf-8")
+    print(render(results))
+    return 1 if problems else 0
 
 
-class Bench:
-    def __init__(self, work: Path, keep: bool, api_url: str | None = None):
-        self.work, self.keep = work, keep
-        self.data = work / "data"
-        self.python = sys.executable
-        self.ahual = str(Path(sys.executable).with_name("ahual"))
-        if not Path(self.ahual).exists():
-            self.ahual = shutil.which("ahual") or self.ahual
-        self.prefect_home = work / "prefect-home"
-        self.fixed_flow_s: float | None = None
-        self.external_api_url = api_url
-        self.api_url: str | None = None
-        self.server: subprocess.Popen | None = None
-
-    def env(self, ahual_home: Path | None = None, prefect_home: Path | None = None) -> dict:
-        env = {k: v for k, v in os.environ.items()
-               if not k.startswith(("PREFECT_", "AHUAL_"))}  # no outside server or state
-        env.update(PREFECT_HOME=str(prefect_home or self.prefect_home),
-                   GX_ANALYTICS_ENABLED="false", PREFECT_SERVER_ANALYTICS_ENABLED="false",
-                   PYTHONPATH=str(REPO) + os.pathsep + env.get("PYTHONPATH", ""))
-        if ahual_home:
-            env["AHUAL_HOME"] = str(ahual_home)
-        if self.api_url and prefect_home is None:
-            env["PREFECT_API_URL"] = self.api_url
-        return env
-
-    def use_server(self, url: str) -> Run:
-        """An already running server (--prefect-api-url): only checks that it answers."""
-        started = time.perf_counter()
-        try:
-            with urllib.request.urlopen(f"{url}/health", timeout=10) as answer:
-                if answer.status == 200:
-                    self.api_url = url
-        except OSError as error:
-            say(f"  Prefect server at {url}: {error}")
-        return Run(time.perf_counter() - started, 0.0, 0 if self.api_url else 1, "")
-
-    def start_server(self) -> Run:
-        """`prefect server start` on a free port; the time until /api/health answers."""
-        with socket.socket() as probe:
-            probe.bind(("127.0.0.1", 0))
-            port = probe.getsockname()[1]
-        log = open(self.work / "prefect-server.log", "w")  # closed with the server
-        say(f"  starting a Prefect server on port {port} ...")
-        started = time.perf_counter()
-        self.server = subprocess.Popen(
-            [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host",
-             "127.0.0.1", "--port", str(port)], env=self.env(), stdout=log,
-            stderr=subprocess.STDOUT, start_new_session=True)
-        url = f"http://127.0.0.1:{port}/api"
-        while time.perf_counter() - started < 180 and self.server.poll() is None:
+def _json_line(output: str) -> dict:
+    for line in reversed(output.splitlines()):
+        if line.startswith("{"):
             try:
-                with urllib.request.urlopen(f"{url}/health", timeout=2) as answer:
-                    if answer.status == 200:
-                        self.api_url = url
-                        break
-            except OSError:
-                time.sleep(0.25)
-        wall = time.perf_counter() - started
-        say(f"  Prefect server: {'up' if self.api_url else 'FAILED'} after {wall:.1f} s")
-        return Run(wall, 0.0, 0 if self.api_url else 1, "")
-
-    def stop_server(self) -> None:
-        if self.server is None:
-            return
-        try:
-            os.killpg(self.server.pid, signal.SIGTERM)  # the server and its uvicorn child
-            self.server.wait(timeout=30)
-        except (ProcessLookupError, subprocess.TimeoutExpired):
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(self.server.pid, signal.SIGKILL)
-        self.server = None
-        self.api_url = None
-
-    def run(self, label: str, command: list[str], **env) -> Run:
-        say(f"  {label} ...")
-        result = measure(command, env=self.env(**env), cwd=REPO)
-        say(f"  {label}: {result.wall_s:.2f} s, {result.rss_mb:.0f} MB"
-            + ("" if result.ok else f"  FAILED (exit {result.returncode})"))
-        if not result.ok:
-            say(result.output)
-        return result
-
-    # -- fixed costs ----------------------------------------------------------------------------
-
-    def fixed_costs(self, cold: bool, server: bool) -> list[dict]:
-        """What every `ahual` process pays before any work. The trivial flow measured last (via
-        the server with --prefect-server) is what "work" columns subtract."""
-        say("fixed costs")
-        rows = []
-        trivial = [self.python, "-m", "bench.trivial"]
-        nested = "trivial Prefect flow (nested, like ingest -> build)"
-        home = self.work / "home-fixed"
-        if cold:
-            fresh = self.work / "prefect-home-cold"
-            shutil.rmtree(fresh, ignore_errors=True)
-            run = self.run("trivial flow, fresh PREFECT_HOME", trivial, ahual_home=home,
-                           prefect_home=fresh)
-            rows.append(row(f"{nested}, fresh PREFECT_HOME: the database migrations of a "
-                            "first ever run", run))
-            shutil.rmtree(fresh, ignore_errors=True)
-        self.prefect_home.mkdir(parents=True, exist_ok=True)
-        if server and self.external_api_url:
-            if not self.use_server(self.external_api_url).ok:
-                raise RuntimeError(f"no Prefect server answers at {self.external_api_url}")
-        elif server:  # the server creates (or migrates) the shared database as it starts
-            started = self.start_server()
-            rows.append(row("`prefect server start` until /api/health answers (once)", started))
-            if not started.ok:
-                raise RuntimeError(f"the Prefect server did not start; see {self.work}")
-        else:
-            self.run("warm-up flow", trivial, ahual_home=home)  # migrations of the shared home
-        rows.append(row("`ahual --help` (Python start, no imports of the pipeline)",
-                        self.run("ahual --help", [self.ahual, "--help"], ahual_home=home)))
-        if cold:
-            rows.append(row("import prefect, great_expectations, duckdb, pandas, pyarrow",
-                            self.run("imports", [self.python, "-c", (
-                                "import prefect, great_expectations, duckdb, pandas, pyarrow")])))
-        if server and cold:
-            rows.append(row(f"{nested}, ephemeral server (no PREFECT_API_URL), existing "
-                            "PREFECT_HOME", self.run("trivial flow, ephemeral", trivial,
-                                                     ahual_home=home,
-                                                     prefect_home=self.prefect_home)))
-        run = self.run("trivial flow", trivial, ahual_home=home)
-        rows.append(row(f"{nested}, " + ("via the running server" if server else
-                                         "ephemeral server, existing PREFECT_HOME")
-                        + ": subtracted as the fixed cost in the tables above", run))
-        self.fixed_flow_s = run.wall_s if run.ok else None
-        shutil.rmtree(home, ignore_errors=True)
-        return rows
-
-    def work_beyond_fixed(self, run: Run) -> float | None:
-        return None if self.fixed_flow_s is None or not run.ok else run.wall_s - self.fixed_flow_s
-
-    # -- surveys --------------------------------------------------------------------------------
-
-    def survey(self, rows: int) -> dict:
-        label = generate.size_label(rows)
-        say(f"survey {label}: generating ...")
-        started = time.perf_counter()
-        path = generate.survey(self.data / "surveys", rows)
-        say(f"survey {label}: {path} ({path.stat().st_size / 2**20:.0f} MB, "
-            f"{time.perf_counter() - started:.1f} s)")
-        floor_db, hand_db = self.work / "floor.duckdb", self.work / "hand.duckdb"
-        home = self.work / f"home-survey-{label}"
-        shutil.rmtree(home, ignore_errors=True)
-        ingest = [self.ahual, "ingest", "survey", "--study", "S01", str(path)]
-        result = {"rows": rows, "label": label, "csv_mb": path.stat().st_size / 2**20,
-                  "floor": self.run("floor", [self.python, "-m", "bench.floor", str(floor_db),
-                                              str(path)]),
-                  "hand": self.run("hand", [self.python, "-m", "bench.hand", str(path),
-                                            str(hand_db)]),
-                  "ahual": self.run("Ahual", ingest, ahual_home=home),
-                  "noop": self.run("Ahual no-op", ingest, ahual_home=home)}
-        result["noop_is_noop"] = noop_said_so(result["noop"])
-        self.clean(floor_db, hand_db, home)
-        return finish(result, self)
-
-    # -- registrations --------------------------------------------------------------------------
-
-    def registrations(self, years: int) -> dict:
-        say(f"registrations: {years} years of quarterly reports")
-        files = generate.registrations(self.data / "registrations", years)
-        rows = sum(sum(1 for _ in open(f, encoding="utf-8")) - 1 for f in files)
-        floor_db, home = self.work / "floor.duckdb", self.work / "home-registrations"
-        shutil.rmtree(home, ignore_errors=True)
-        ingest = [self.ahual, "ingest", "registrations", *map(str, files)]
-        result = {"reports": len(files), "rows": rows,
-                  "csv_mb": sum(f.stat().st_size for f in files) / 2**20,
-                  "floor": self.run("floor", [self.python, "-m", "bench.floor", str(floor_db),
-                                              *map(str, files)]),
-                  "ahual": self.run("Ahual", ingest, ahual_home=home),
-                  "noop": self.run("Ahual no-op", ingest, ahual_home=home)}
-        result["noop_is_noop"] = noop_said_so(result["noop"])
-        self.clean(floor_db, home)
-        return finish(result, self)
-
-    def clean(self, *paths: Path) -> None:
-        if self.keep:
-            return
-        for path in paths:
-            if path.is_dir():
-                shutil.rmtree(path, ignore_errors=True)
-            for suffix in ("", ".wal"):
-                Path(f"{path}{suffix}").unlink(missing_ok=True)
+                return json.loads(line)
+            except ValueError:
+                continue
+    return {}
 
 
-def noop_said_so(run: Run) -> bool:
-    """A true no-op re-run: every file unchanged and the marts not rebuilt."""
-    lines = run.output.splitlines()
-    return (run.ok and any(line.startswith("unchanged") for line in lines)
-            and not any(line.startswith(("loaded", "REJECTED", "building marts"))
-                        for line in lines))
+def _seconds(figures: dict | None) -> str:
+    return f"{figures['compute_s']:.2f}" if figures and figures.get("compute_s") else "—"
 
 
-def finish(result: dict, bench: Bench) -> dict:
-    result["ahual_work_s"] = bench.work_beyond_fixed(result["ahual"])
-    result["noop_work_s"] = bench.work_beyond_fixed(result["noop"])
-    result["failed"] = [k for k in ("floor", "hand", "ahual", "noop")
-                        if k in result and not result[k].ok]
-    for key in ("floor", "hand", "ahual", "noop"):
-        if key in result:
-            result[key] = vars(result[key]) | {"output": result[key].output[-600:]}
-    return result
-
-
-def row(what: str, run: Run) -> dict:
-    return {"what": what, "wall_s": run.wall_s, "rss_mb": run.rss_mb, "ok": run.ok}
-
-
-# -- report -------------------------------------------------------------------------------------
-
-def environment(argv: list[str]) -> dict:
-    from importlib.metadata import version
-
-    memory = ""
-    try:
-        with open("/proc/meminfo", encoding="ascii") as handle:
-            memory = f"{int(handle.readline().split()[1]) / 2**20:.0f} GiB RAM"
-    except OSError:
-        pass
-    load = ", ".join(f"{x:.2f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "?"
-    packages = ", ".join(f"{p} {version(p)}" for p in ("duckdb", "pandas", "pyarrow", "prefect",
-                                                       "great_expectations"))
-    return {"date": datetime.now().strftime("%Y-%m-%d %H:%M"),
-            "machine": f"{os.cpu_count()} CPUs, {memory}, {platform.system()} "
-                       f"{platform.release()}",
-            "python": platform.python_version(), "packages": packages,
-            "load average at start": load,
-            "peak RSS from": "/usr/bin/time -v" if GNU_TIME else "getrusage(RUSAGE_CHILDREN)",
-            "command": "python -m bench.run " + " ".join(argv)}
-
-
-def render(facts: dict, fixed: list[dict], surveys: list[dict], registrations: dict,
-           sizes: list[int], skipped_10m: bool) -> str:
-    lines = ["# Ahual benchmark results", ""]
-    lines += [f"- {k}: {v}" for k, v in facts.items()]
-    lines += ["", "## Survey microdata: `ahual ingest survey --study S01 FILE`", "",
-              ("Ahual = read, validate (GX suite), load, rebuild and check every mart, publish; "
-              "hand = bench/hand.py; floor = DuckDB `read_csv` into a table. "
-              "Ahual work = Ahual minus the trivial flow below (its fixed start-up cost). "
-              "Walls in seconds, peak RSS in MB."), ""]
-    lines += table(SURVEY_COLUMNS, [survey_cells(r) for r in surveys])
-    if skipped_10m:
-        lines += ["", "10M rows: skipped (--skip-10m)."]
-    lines += ["", "## Registration reports: `ahual ingest registrations FILE...`", "",
-              "One long-layout CSV per quarter, 16 regions x 20 confessions each.", ""]
-    lines += table(REGISTRATION_COLUMNS, [registration_cells(registrations)])
-    lines += ["", "## Fixed costs (every `ahual` command pays them)", ""]
-    lines += table(["what", "wall s", "peak MB"],
-                   [[r["what"], num(r["wall_s"]), num(r["rss_mb"], 0)] for r in fixed])
-    problems = [r for r in [*surveys, registrations] if r.get("failed")
-                or not r.get("noop_is_noop")]
-    if problems:
-        lines += ["", "## Problems", ""]
-        for r in problems:
-            name = r.get("label") or "registrations"
-            if r.get("failed"):
-                lines.append(f"- {name}: failed: {', '.join(r['failed'])}")
-            if not r.get("noop_is_noop"):
-                lines.append(f"- {name}: the re-run was not a no-op")
-    return "\n".join(lines) + "\n"
-
-
-def survey_cells(r: dict) -> list[str]:
-    floor, hand, ahual, noop = r["floor"], r["hand"], r["ahual"], r["noop"]
-    return [r["label"], num(r["csv_mb"], 0), wall(floor), mb(floor), wall(hand), mb(hand),
-            wall(ahual), mb(ahual), ratio(ahual, floor, "wall_s"), ratio(ahual, floor, "rss_mb"),
-            ratio(hand, ahual, "wall_s"), num(r["ahual_work_s"]), wall(noop),
-            num(r["noop_work_s"])]
-
-
-def registration_cells(r: dict) -> list[str]:
-    floor, ahual, noop = r["floor"], r["ahual"], r["noop"]
-    return [str(r["reports"]), str(r["rows"]), wall(floor), mb(floor), wall(ahual), mb(ahual),
-            ratio(ahual, floor, "wall_s"), ratio(ahual, floor, "rss_mb"),
-            num(r["ahual_work_s"]), wall(noop), num(r["noop_work_s"])]
-
-
-def table(columns: list[str], rows: list[list[str]]) -> list[str]:
-    return (["| " + " | ".join(columns) + " |", "|" + "---|" * len(columns)]
-            + ["| " + " | ".join(cells) + " |" for cells in rows])
-
-
-def num(value: float | None, digits: int = 2) -> str:
-    return "—" if value is None else f"{value:.{digits}f}"
-
-
-def wall(run: dict) -> str:
-    return num(run["wall_s"]) if run["returncode"] == 0 else f"failed ({run['returncode']})"
-
-
-def mb(run: dict) -> str:
-    return num(run["rss_mb"], 0) if run["returncode"] == 0 else "—"
-
-
-def ratio(a: dict, b: dict, key: str) -> str:
-    if a["returncode"] or b["returncode"] or not b[key]:
+def _times(a: dict | None, b: dict | None) -> str:
+    if not (a and b and a.get("compute_s") and b.get("compute_s")):
         return "—"
-    return f"{a[key] / b[key]:.2f}x"
+    return f"{a['compute_s'] / b['compute_s']:.1f}x"
 
 
-def say(text: str) -> None:
-    print(text, file=sys.stderr, flush=True)
+def render(results: dict) -> str:
+    lines = [(f"# Benchmark results ({results['when']}, {results['machine']}, median of "
+              f"{results['runs']} runs each, in turn)"), "",
+             "## Commands against the same work done another way", "",
+             "| what | Ahual | s | other | s | ratio | target | Ahual MB | other MB |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for c in results["comparisons"]:
+        lines.append(f"| {c['what']} | {c['a']} | {c['a_s']:.2f} | {c['b']} | {c['b_s']:.2f} | "
+                     f"{c['ratio']:.2f} | {c['target']} | {c['a_mb']:.0f} | {c['b_mb']:.0f} |")
+    lines += ["", "## Survey estimates: every variable x category x domain", "",
+              ("| respondents | Ahual s | floor (numpy) s | R survey s | cells | R / Ahual "
+               "| Ahual / floor | Ahual MB | floor MB | R MB |"),
+              "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for row in results["surveys"]:
+        a, f, r = row.get("ahual"), row.get("floor"), row.get("r")
+        megabytes = [f"{x['mb']:.0f}" if x else "—" for x in (a, f, r)]
+        lines.append(f"| {row['rows']} | {_seconds(a)} | {_seconds(f)} | {_seconds(r)} | "
+                     f"{(a or {}).get('cells')} | {_times(r, a)} | {_times(a, f)} | "
+                     + " | ".join(megabytes) + " |")
+    if results.get("r_missing"):
+        lines += ["", ("R (`Rscript`) is not installed: the R column is left out "
+                       "(`apt-get install r-base-core r-cran-survey`).")]
+    if results["problems"]:
+        lines += ["", "## Problems", "", *[f"- {p}" for p in results["problems"]]]
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

@@ -15,7 +15,8 @@ empty answer for about 1%. The first four are the variables study S01 needs.
 
 The command runs under `/usr/bin/time -v` when it is installed (peak RSS = `Maximum resident
 set size`), else under a helper that reads `getrusage(RUSAGE_CHILDREN)` after it exits: either
-way the largest single process of the command, the CLI. The Prefect server the command talks to
+way the largest single process of the command, the CLI, which does the work itself
+(AHUAL_DAEMON=0: no warm worker). The Prefect server the command talks to
 is started before the measurement (`ahual server start` in the same AHUAL_HOME, or the server
 given by --prefect-api-url) and stopped after, so its start-up is not counted. The exit status
 is 0 when the load succeeded within the limit, 1 otherwise. The figures are printed and
@@ -158,7 +159,9 @@ def main(argv: list[str] | None = None) -> int:
     data = generate(args.work, args.rows, args.questions)
     home = args.work / "home"
     shutil.rmtree(home, ignore_errors=True)
-    env = {**os.environ, "AHUAL_HOME": str(home)}
+    # AHUAL_DAEMON=0: the command does its work in its own process, not in a warm worker
+    # (flows/ops/daemon.py) that would outlive it and escape the measurement
+    env = {**os.environ, "AHUAL_HOME": str(home), "AHUAL_DAEMON": "0"}
     if args.prefect_api_url:
         env["PREFECT_API_URL"] = args.prefect_api_url
     else:

@@ -48,7 +48,19 @@ def reference_files() -> dict[str, Path]:
         parts = path.relative_to(root).with_suffix("").parts
         if parts[0] != "reports":
             files["_".join(parts)] = path
+    files["local_aliases"] = local_aliases_file()
     return files
+
+
+def local_aliases_file() -> Path:
+    """`reference.local_aliases`: the analyst's alias overlay AHUAL_HOME/aliases.csv
+    (flows/gate/vocabulary.py) when there is one, else its empty layout
+    (datasets/contracts/local_aliases.csv). Fingerprinted by the bytes of the one read, so
+    adding an alias rebuilds what depends on it."""
+    from ahual.gate.vocabulary import overlay_file
+
+    path = overlay_file()
+    return path if path.exists() else resources.contracts() / "local_aliases.csv"
 
 
 def reference_reports() -> dict[str, list[Path]]:
@@ -76,22 +88,6 @@ def source_fingerprints(con: duckdb.DuckDBPyConnection,
     return sources
 
 
-def local_aliases(con: duckdb.DuckDBPyConnection, reference: dict[str, Path]) -> dict[str, str]:
-    """The local alias overlay (flows/gate/vocabulary.py) as `reference.local_aliases`: added to
-    `reference` when the file exists (fingerprinted by its bytes like any reference file), else
-    an empty table fingerprinted "absent"; returns the fingerprints to add for the latter."""
-    from ahual.gate.vocabulary import OVERLAY_COLUMNS, overlay_file
-
-    path = overlay_file()
-    if path.exists():
-        reference["local_aliases"] = path
-        return {}
-    columns = ", ".join(f'"{c}" VARCHAR' for c in OVERLAY_COLUMNS)
-    con.execute("CREATE SCHEMA IF NOT EXISTS reference")
-    con.execute(f"CREATE OR REPLACE TABLE reference.local_aliases ({columns})")
-    return {"reference.local_aliases": "absent"}
-
-
 def mart_suites() -> dict[str, str]:
     """A mart's suite is part of what it is: changing the rules re-checks it."""
     return {f"marts.{p.stem}": p.read_text(encoding="utf-8")
@@ -112,11 +108,10 @@ def build(con: duckdb.DuckDBPyConnection, *, force: bool = False, code_version: 
     """Rebuild what changed, check it, record the build (inside the caller's transaction).
     Raises BuildRefused, naming mart, rule and rows, when a mart breaks a critical rule."""
     reference = reference_files()
-    absent = local_aliases(con, reference)
     previous = last_build(con) or {"build_id": None, "hashes": {}, "validation": {},
                                    "inputs_hash": None}
     result = runner.build(con, reference_files=reference,
-                          sources=source_fingerprints(con, reference) | absent,
+                          sources=source_fingerprints(con, reference),
                           previous=previous["hashes"], extra=mart_suites(), force=force,
                           progress=progress)
     if not result.rebuilt and result.inputs_hash == previous["inputs_hash"]:

@@ -17,6 +17,7 @@ a batch is retried file by file so that only the file that breaks the marts is r
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
@@ -95,7 +96,9 @@ def _insert(con, checked: check_step.Checked) -> FileOutcome:
                                   sha256=c.sha256, load_key=c.load_key,
                                   loaded_as=c.loaded_as_json, size=c.size,
                                   tables=checked.parsed.tables, flow_run_id=_flow_run_id())
-    return FileOutcome(c.path.name, c.kind.name, "loaded", rows=checked.parsed.rows,
+    rows = checked.parsed.rows
+    checked.parsed.tables = {}  # in DuckDB now: free the memory before the build
+    return FileOutcome(c.path.name, c.kind.name, "loaded", rows=rows,
                        batch_id=batch_id, warnings=checked.warnings,
                        data_docs=checked.data_docs, summary=checked.parsed.summary)
 
@@ -144,7 +147,7 @@ def ensure_writer_limit() -> None:
     every machine of a shared server: created once (limit 1) if the server lacks it."""
     from prefect.client.orchestration import get_client
     from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
-    from prefect.exceptions import ObjectAlreadyExists
+    from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
     from prefect.settings import PREFECT_API_URL
 
     url = PREFECT_API_URL.value()
@@ -152,16 +155,23 @@ def ensure_writer_limit() -> None:
         return
     with get_client(sync_client=True) as client:
         try:
-            client.create_global_concurrency_limit(
-                GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=1))
-        except ObjectAlreadyExists:
-            pass
+            client.read_global_concurrency_limit_by_name(WRITER_LIMIT)
+        except ObjectNotFound:
+            try:
+                client.create_global_concurrency_limit(
+                    GlobalConcurrencyLimitCreate(name=WRITER_LIMIT, limit=1))
+            except ObjectAlreadyExists:  # another run created it meanwhile
+                pass
     _limits_ensured.add(url)
 
 
-def ingest_candidates(wh: store.Warehouse, candidates: list[Candidate], *,
-                      force: bool = False) -> IngestResult:
-    """The gate for received files of any kinds, then one build and one publish."""
+def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]], *,
+                      force: bool = False,
+                      after: Callable[[list[Candidate], IngestResult], None] | None = None
+                      ) -> IngestResult:
+    """The gate for received files of any kinds, then one build and one publish. `gather`
+    lists the files once this run is the only writer (two inbox runs never take the same
+    file); `after` runs before the writer lets go (the inbox moves its files aside)."""
     from ahual.gate.validation import data_docs_once
 
     result = IngestResult()
@@ -171,6 +181,7 @@ def ingest_candidates(wh: store.Warehouse, candidates: list[Candidate], *,
     # server has one, flows/ops/serve.py), on this one by the lock file.
     with concurrency(WRITER_LIMIT, timeout_seconds=wait), \
             wh.exclusive(wait, on_wait=say), data_docs_once():
+        candidates = gather()
         with wh.connect() as con:
             accepted, seen = [], {}
             for candidate in candidates:
@@ -192,8 +203,8 @@ def ingest_candidates(wh: store.Warehouse, candidates: list[Candidate], *,
                                                        batch_id=batch_id))
                     continue
                 checked = check_file.with_options(task_run_name=f"check {name}")(candidate)
-                if checked.parsed is not None and candidate.kind.against_loaded:
-                    held = candidate.kind.against_loaded(con, checked.parsed, candidate.options)
+                if checked.parsed is not None:
+                    held = candidate.kind.held_back(con, checked.parsed, candidate.options)
                     if held:
                         checked.parsed, checked.problems = None, held
                 if checked.parsed is None:
@@ -209,6 +220,8 @@ def ingest_candidates(wh: store.Warehouse, candidates: list[Candidate], *,
             working_build = _last_build_id(con)
         order = {c.path.name: i for i, c in reversed(list(enumerate(candidates)))}
         result.outcomes.sort(key=lambda o: order.get(o.file, len(order)))
+        if after:
+            after(candidates, result)
         if _last_build_id_of(wh.published) < working_build:
             result.published = wh.publish()
         record_last_run(settings.home(), working_build_id=working_build,
@@ -256,8 +269,10 @@ def _summarise(result: IngestResult, what: str) -> None:
     """Say what happened to every file, on the terminal and as Prefect artifacts."""
     for outcome in result.outcomes:
         say(outcome.line())
-        for problem in outcome.problems:
+        for problem in outcome.problems if outcome.status == "rejected" else []:
             say(f"          {problem.plain()}")
+        if outcome.status == "loaded" and _said(outcome.summary):
+            say(f"          {_said(outcome.summary)}")
         for warning in outcome.warnings:
             say(f"  warning {warning.plain()}", style="warning")
         if outcome.status == "rejected" and outcome.command:
@@ -298,16 +313,44 @@ def _summarise(result: IngestResult, what: str) -> None:
                                                    result.build.mart_rows.items()])
 
 
+def _said(summary: dict) -> str:
+    """The figures of a load summary worth a line (a survey's respondents, zero weights,
+    single-PSU strata, columns not estimated)."""
+    parts = []
+    for key, value in summary.items():
+        if key in {"file", "questions", "column_map"} or value in (None, "", [], {}, 0):
+            continue
+        if isinstance(value, list):
+            value = ", ".join(map(str, value[:8])) + (f" and {len(value) - 8} more"
+                                                     if len(value) > 8 else "")
+        elif isinstance(value, int):
+            value = f"{value:,}"
+        elif not isinstance(value, str):
+            continue
+        parts.append(f"{key.replace('_', ' ')}: {value}")
+    return "; ".join(parts)
+
+
+class Rejected(Exception):
+    """What a run that refused a file or a build ends with: its state is Failed, named
+    Rejected, and it carries what the run did."""
+
+    def __init__(self, message: str, result: IngestResult):
+        super().__init__(message)
+        self.result = result
+
+
 def _final_state(result: IngestResult, what: str):
     """A refused file or build ends the run visibly not in success: Failed, named Rejected."""
     rejected = [o for o in result.outcomes if o.status == "rejected"]
+    message = None
     if result.refused_build:
-        return Failed(name="Rejected", message="build refused: " + result.refused_build[0]
-                      .plain(), data=result)
-    if rejected:
-        return Failed(name="Rejected", data=result, message=(
-            f"{len(rejected)} of {len(result.outcomes)} file(s) rejected: "
-            + "; ".join(f"{o.file} -> {o.quarantined}" for o in rejected)))
+        message = "build refused: " + result.refused_build[0].plain()
+    elif rejected:
+        message = (f"{len(rejected)} of {len(result.outcomes)} file(s) rejected: "
+                   + "; ".join(f"{o.file} -> {o.quarantined}" for o in rejected))
+    if message:
+        return Failed(name="Rejected", message=message, data=Rejected(message, result))
     loaded = sum(o.status == "loaded" for o in result.outcomes)
     return Completed(data=result, message=f"{what}: {loaded} loaded, "
                      f"{len(result.outcomes) - loaded} unchanged")
@@ -320,8 +363,8 @@ def ingest(kind: str, files: list[str], options: dict | None = None):
     """Validate and load files of one input kind, then build and publish the marts."""
     spec = kind_named(kind)
     chosen = spec.options(**(options or {}))
-    candidates = reference_candidates() + [receive(Path(f), spec, chosen) for f in files]
-    result = ingest_candidates(warehouse(), candidates)
+    result = ingest_candidates(warehouse(), lambda: reference_candidates() + [
+        receive(Path(f), spec, chosen) for f in files])
     result.outcomes = [o for o in result.outcomes if o.file in {Path(f).name for f in files}
                        or o.status != "unchanged"]
     _summarise(result, f"ingest-{kind}")
@@ -332,7 +375,7 @@ def ingest(kind: str, files: list[str], options: dict | None = None):
 def build_marts(force: bool = False):
     """Bring the marts up to date with what is loaded and publish them (`force`: rebuild
     every model even if nothing changed)."""
-    result = ingest_candidates(warehouse(), reference_candidates(), force=force)
+    result = ingest_candidates(warehouse(), reference_candidates, force=force)
     result.outcomes = [o for o in result.outcomes if o.status != "unchanged"]
     if result.build is None or not result.build.changed:
         say(f"marts up to date: nothing changed since the published build "
@@ -346,16 +389,23 @@ def ingest_inbox():
     """Ingest every complete file waiting in AHUAL_HOME/inbox/, then move it aside."""
     from ahual.ops import inbox
 
-    waiting = inbox.waiting(settings.home().inbox)
-    for outcome in waiting.not_ready:
-        say(outcome.line())
-    if not waiting.candidates:
+    found = {}
+
+    def gather() -> list[Candidate]:
+        found["waiting"] = inbox.waiting(settings.home().inbox)
+        for outcome in found["waiting"].not_ready:
+            say(outcome.line())
+        return reference_candidates() + found["waiting"].candidates
+
+    def move_aside(candidates: list[Candidate], result: IngestResult) -> None:
+        inbox.move_aside(found["waiting"].candidates, result.outcomes)
+
+    result = ingest_candidates(warehouse(), gather, after=move_aside)
+    taken = {c.path.name for c in found["waiting"].candidates}
+    result.outcomes = [o for o in result.outcomes if o.file in taken]
+    if not taken:
         say("inbox: nothing waiting")
-        return Completed(message="inbox: nothing waiting", data=IngestResult())
-    result = ingest_candidates(warehouse(), reference_candidates() + waiting.candidates)
-    result.outcomes = [o for o in result.outcomes
-                       if o.file in {c.path.name for c in waiting.candidates}]
-    inbox.move_aside(waiting.candidates, result.outcomes)
+        return Completed(message="inbox: nothing waiting", data=result)
     _summarise(result, "inbox")
     return _final_state(result, "inbox")
 
@@ -397,15 +447,15 @@ def demo():
     from ahual.ops import inbox
 
     folder = resources.demo()
-    found = inbox.scan(folder, settle_seconds=0)
+    found = inbox.scan(folder, settle_seconds=0, inbox=False)
     say(f"Ahual demo: {len(found.candidates)} made-up input files from {folder} (regional "
         "figures consistent with the programme's national counts)")
-    result = ingest_candidates(warehouse(), reference_candidates() + found.candidates)
+    result = ingest_candidates(warehouse(), lambda: reference_candidates() + found.candidates)
     _summarise(result, "demo")
     taken = snapshot()
     written = report(demo_step.REPORT_PERIOD)
     ok = demo_step.summary(result, taken, written)
     if not ok:
-        return Failed(message="the demo did not reject exactly the files meant to fail",
-                      data=result)
+        message = "the demo did not reject exactly the files meant to fail"
+        return Failed(message=message, data=Rejected(message, result))
     return Completed(message="demo complete", data=result)

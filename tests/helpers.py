@@ -31,6 +31,8 @@ def ingest(kind: str, paths: list[Path], options: dict | None = None):
     state = pipeline.ingest(kind=kind, files=[str(p) for p in paths], options=options or {},
                             return_state=True)
     result = state.result(raise_on_failure=False)
+    if isinstance(result, pipeline.Rejected):
+        return result.result
     if isinstance(result, BaseException):
         raise result
     return result

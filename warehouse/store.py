@@ -89,6 +89,8 @@ class Warehouse:
         self.working.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(self.working))
         try:
+            # a big build spills to disk beside the working file rather than to /tmp
+            con.execute("SET temp_directory = ?", [str(self.working.parent / "spill")])
             for path in raw_schema_files():
                 con.execute(path.read_text(encoding="utf-8"))
             versions = [r[0] for r in con.execute(

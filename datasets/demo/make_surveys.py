@@ -95,7 +95,8 @@ def write_sav(study: str, frame: pd.DataFrame) -> None:
     missing = {v: [{"lo": float(m), "hi": float(m)} for m in sorted(miss)]
                for v, (_, _, miss) in CODEBOOK.items()}
     pyreadstat.write_sav(
-        frame, OUT / study / f"{study}.sav", file_label=f"Ahual demo study {study}: MADE-UP RESPONDENTS",
+        frame, OUT / study / f"{study}.sav",
+        file_label=f"Ahual demo study {study}: MADE-UP RESPONDENTS",
         column_labels={v: q for v, (q, _, _) in CODEBOOK.items()},
         variable_value_labels=labels, missing_ranges=missing)
     _write_codebook(OUT / study / f"{study}.codebook.csv", translations_only=True)

@@ -163,6 +163,10 @@ def _retry(added: dict | None) -> int:
     for r in waiting:
         labels = ", ".join(f"{k} «{lbl}»" for k, lbl in r.still_unknown)
         _say(f"waiting   {r.entry.file}: still unknown {labels}")
+    for entry in aliases.also_refused_for_other_rules(added):
+        rules = "; ".join(r for r in entry.latest.get("rules", []) if r not in aliases.LABEL_RULES)
+        _say(f"refused   {entry.file} uses «{added['label']}» but also breaks: {rules}; fix it "
+             f"and send it again ({entry.folder / 'reason.txt'})", style="warning")
     if _json():
         print(json.dumps({"added": added, "files": [o.as_dict() for o in result.outcomes]
                           if result else [],

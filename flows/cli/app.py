@@ -93,8 +93,12 @@ def _flows():
 
 def _run(flow_fn, **kwargs):
     """Run a flow; its state and the value it returned (raised again if it is an error)."""
+    from ahual.pipeline import Rejected
+
     state = flow_fn(**kwargs, return_state=True)
     value = state.result(raise_on_failure=False)
+    if isinstance(value, Rejected):  # a refusal the run has said; what it did comes with it
+        return state, value.result
     if isinstance(value, BaseException):
         raise value
     return state, value
@@ -194,7 +198,9 @@ def _ingest_function(kind):
 
     command.__signature__ = inspect.Signature([files, *parameters])
     command.__name__ = f"ingest_{kind.name}"
-    command.__doc__ = (f"{kind.title} ({', '.join(kind.suffixes)}).\n\nRules: "
+    command.__doc__ = (f"{kind.title} ({', '.join(kind.suffixes)}).\n\nEach file is loaded "
+                       "whole or refused whole with its reason (kept in AHUAL_HOME/quarantine/);"
+                       " the same file again changes nothing. Rules: "
                        f"datasets/contracts/{kind.name}.yaml, expectations/{kind.name}.json."
                        f"\n\nExample: {kind.example}")
     return command
@@ -208,8 +214,11 @@ for _kind in kinds().values():
 
 @app.command(epilog=EXIT_CODES)
 def demo() -> int:
-    """The whole pipeline on the bundled, made-up demo data: ingest, validate, build the marts,
-    take the quarterly snapshot, write the report, and say where each result is.
+    """The whole pipeline on the bundled, made-up demo data.
+
+    Ingests and validates every demo file (one is refused on purpose), builds the marts, takes
+    the quarterly snapshot, writes the report and says where each result is. Running it again
+    changes nothing.
 
     Example: ahual demo"""
     pipeline = _flows()
@@ -220,7 +229,10 @@ def demo() -> int:
 @app.command(epilog=EXIT_CODES)
 def build(force: Annotated[bool, typer.Option("--force", help="rebuild every model even if "
                                                          "nothing changed")] = False) -> int:
-    """Bring the marts up to date with what is loaded, check them, publish the warehouse.
+    """Bring the marts up to date with what is loaded, check them, publish them.
+
+    Only the models downstream of what changed are rebuilt, and nothing at all when nothing
+    changed; --force rebuilds every model.
 
     Example: ahual build --force"""
     pipeline = _flows()
@@ -237,8 +249,10 @@ def snapshot(
         "--diff", metavar="FROM TO", help="what changed between two snapshots, by mart and "
         "key, instead")] = None,
 ) -> int:
-    """Write the quarterly snapshot (Parquet + manifest) of a closed quarter; taking a closed
-    quarter again reproduces it byte for byte or refuses.
+    """Write the quarterly snapshot of a closed quarter: every mart as Parquet, a manifest.
+
+    Taking a closed quarter again reproduces it byte for byte or refuses and says which marts
+    changed; --diff compares two snapshots mart by mart and key by key.
 
     Example: ahual snapshot --quarter 2008Q4 ; ahual snapshot --diff 2008Q4 2009Q1"""
     from datetime import date
@@ -276,7 +290,10 @@ def report(
     lang: Annotated[str, typer.Option("--lang", metavar="kk,ru,en", help="languages, "
                                       "comma-separated")] = "kk,ru",
 ) -> int:
-    """Write the semi-annual information report (HTML and XLSX) under AHUAL_HOME/reports/.
+    """Write the semi-annual information report (HTML and XLSX) to the Government.
+
+    One HTML page and one workbook per language under AHUAL_HOME/reports/<period>/; Kazakh
+    and Russian by default, as the Government receives it.
 
     Example: ahual report --period 2008H2 --lang kk,ru"""
     from ahual.ops.completeness import half_year
@@ -297,10 +314,12 @@ def report(
 def completeness(period: Annotated[str | None, typer.Option(
         "--period", metavar="YYYYHn", help="the half-year, e.g. 2008H2 (default: the last "
         "closed one)")] = None) -> int:
-    """Who has not reported for a half-year: regions (registration report as of the day after
-    it) and agencies (progress report). Exit status 1 when someone has not.
+    """Who has not reported for a half-year (exit status 1 when someone has not).
 
-    Example: ahual completeness --period 2008H2"""
+    Regions owe the registration report as of the day after the half-year, responsible
+    agencies their progress report. Without --period: the last closed half-year.
+
+    Example: ahual completeness --period 2008H2 --json"""
     from ahual.ops.completeness import half_year
 
     half = half_year(period)
@@ -313,7 +332,10 @@ def completeness(period: Annotated[str | None, typer.Option(
 
 @app.command(epilog=EXIT_CODES)
 def status() -> int:
-    """Paths, the published build, last loads, quarantine, who has not reported, snapshots.
+    """Where things are, the published build, loads, quarantine, who has not reported.
+
+    Reads the published warehouse and the quarantine and snapshot folders; never waits for a
+    load. With --json, the same as data for scripts.
 
     Example: ahual status --json"""
     from ahual.ops import status as status_step
@@ -328,8 +350,10 @@ def status() -> int:
 
 @app.command(epilog=EXIT_CODES)
 def doctor() -> int:
-    """Check the published warehouse is whole and current: lineage, whole batches, quarantine,
-    marts against core. Exit status 1 if anything is off.
+    """Check the published warehouse is whole and current (exit status 1 if not).
+
+    Batches with all their rows, rows with their lineage, quarantine entries with their
+    reasons, marts that agree with core, and the last build published.
 
     Example: ahual doctor"""
     from ahual.ops.doctor import print_doctor
@@ -339,7 +363,11 @@ def doctor() -> int:
 
 @app.command(epilog=EXIT_CODES)
 def inbox() -> int:
-    """Ingest the complete files waiting in AHUAL_HOME/inbox/<kind>/, then move each aside.
+    """Ingest the complete files waiting in AHUAL_HOME/inbox/, then move each aside.
+
+    inbox/registrations/, inbox/progress/, inbox/monitoring/round-N/, inbox/survey/<STUDY>/.
+    A file is taken once it has not changed for a minute; links, folders and special files are
+    refused unread.
 
     Example: ahual inbox"""
     pipeline = _flows()
@@ -349,7 +377,10 @@ def inbox() -> int:
 
 @app.command()
 def serve() -> int:
-    """Run the scheduled deployments (inbox, completeness, report, snapshot) until stopped.
+    """Run the scheduled deployments and the automations until stopped.
+
+    inbox-ingest daily, completeness-check on 10 January and 10 July, consolidated-report on
+    20 January and 20 July, quarterly-snapshot after each quarter (Asia/Almaty time).
 
     Example: ahual serve"""
     _flows()

@@ -36,6 +36,8 @@ def check(candidate: Candidate) -> Checked:
     except MemoryError:
         return Checked(candidate, None, [Problem(name, "file readable", "the file is too "
                                                  "large to read in the memory available")])
+    except (NameError, ImportError, SyntaxError, AssertionError):
+        raise  # Ahual's own bug: it must not pass for a bad file
     except Exception as error:  # a reader library's own error on hostile bytes
         log.debug("reading %s failed", name, exc_info=True)
         return Checked(candidate, None, [Problem(

@@ -33,6 +33,7 @@ class Candidate:
     load_key: str
     side_files: dict[str, Path]
     refusal: list[Problem] = field(default_factory=list)  # refused on receipt: nothing read
+    resubmit: str | None = None  # how to send it again, when not by `ahual ingest`
 
     @property
     def readable(self) -> bool:
@@ -44,7 +45,7 @@ class Candidate:
 
     @property
     def command(self) -> str:
-        return self.kind.command(self.path, self.options)
+        return self.resubmit or self.kind.command(self.path, self.options)
 
 
 @dataclass
@@ -68,6 +69,8 @@ class FileOutcome:
         name = shown(self.file)
         if self.status == "loaded":
             return f"loaded    {name}: {self.rows:,} rows as batch {self.batch_id}"
+        if self.status == "unchanged" and self.batch_id is None and self.problems:
+            return f"unchanged {name}: {self.problems[0].message}"
         if self.status == "unchanged":
             return f"unchanged {name}: already loaded as batch {self.batch_id}"
         if self.status == "waiting":

@@ -47,8 +47,9 @@ def quarantine(root: Path, *, file_name: str, path: Path | None, kind: str, load
                "problems": [p.as_dict() for p in problems],
                "validation_page": validation_page}
     record = {"file": file_name, "kind": kind, "kept": bool(kept_files), "sha256": sha256,
-              "load_key": load_key, "loaded_as": loaded_as, "side_files": {r: p.name for r, p in side_files.items()},
-              "resubmit": resubmit, "attempts": [*earlier, attempt]}
+              "load_key": load_key, "loaded_as": loaded_as,
+              "side_files": {r: p.name for r, p in side_files.items()}, "resubmit": resubmit,
+              "attempts": [*earlier, attempt]}
     record_file.write_text(json.dumps(record, ensure_ascii=False, indent=2), encoding="utf-8")
     what = ("its rows would break the rules of the published marts" if stage == "build"
             else "it breaks the rules of its kind")

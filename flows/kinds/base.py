@@ -42,27 +42,50 @@ class Parsed:
 SMALLER_SHARE = 0.5  # a resubmission with less than half the cells of what it replaces is held
 
 
-def smaller_than_before(con, new: pd.DataFrame, keys: list[str], query: str, file_name: str,
-                        what: str) -> list[Problem]:
-    """A resubmission that would replace a current report with far fewer cells (a file cut
-    short, a partial sheet) is held back: `new` has the new file's rows, `query` (a
-    warehouse/queries name) the current cells per key."""
-    import duckdb
+@dataclass(frozen=True)
+class Supersedes:
+    """A kind whose later file for the same keys replaces the earlier one (a corrected report
+    for a region and date): a file far smaller than the one it would replace is held back, as
+    a report cut short or a partial sheet would silently drop figures."""
 
-    from ahual.warehouse import store
+    table: str  # the parsed raw table
+    keys: tuple[str, ...]  # one report per these keys
+    current: str  # warehouse/queries/<name>.sql: the current report's cells per key
+    what: str  # the keys in words, for the reason
 
-    try:
-        current = con.sql(store.query(query)).to_arrow_table().to_pandas()
-    except duckdb.CatalogException:  # nothing built yet: nothing to supersede
-        return []
-    sizes = new.groupby(keys, dropna=False).size().rename("new_cells").reset_index()
-    both = sizes.merge(current, on=keys, how="inner")
-    held = both[both["new_cells"] < SMALLER_SHARE * both["cells"]]
-    return [Problem(file_name, "a resubmission is not much smaller than what it replaces",
-                    f"{what} {', '.join(str(r[k]) for k in keys)}: this file has "
-                    f"{r['new_cells']} cell(s), the current report ({r['source_file']}) has "
-                    f"{r['cells']}; a partial file would replace it. If it is right, send it "
-                    "again with --confirm-smaller") for _, r in held.iterrows()]
+    def held_back(self, con, parsed: Parsed) -> list[Problem]:
+        import duckdb
+
+        from ahual.warehouse import store
+
+        try:
+            current = con.sql(store.query(self.current)).to_arrow_table().to_pandas()
+        except duckdb.CatalogException:  # nothing built yet: nothing to replace
+            return []
+        keys = list(self.keys)
+        new = parsed.tables[self.table].groupby(keys, dropna=False).size().rename(
+            "new_cells").reset_index()
+        both = _keyed(new, keys).merge(_keyed(current, keys), on=keys, how="inner")
+        held = both[both["new_cells"] < SMALLER_SHARE * both["cells"]]
+        file = parsed.summary.get("file", "the file")
+        return [Problem(file, "a resubmission is not much smaller than what it replaces",
+                        f"{self.what} {', '.join(str(r[k]) for k in keys)}: this file has "
+                        f"{r['new_cells']} cell(s), the current report ({r['source_file']}) "
+                        f"has {r['cells']}; a partial file would replace it. If it is right, "
+                        "send it again with --confirm-smaller") for _, r in held.iterrows()]
+
+
+def _keyed(frame: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Key columns as text, dates as YYYY-MM-DD, so parsed rows and the warehouse compare."""
+    import pandas as pd
+
+    out = frame.copy()
+    for key in keys:
+        values = out[key]
+        out[key] = (pd.to_datetime(values).dt.strftime("%Y-%m-%d")
+                    if pd.api.types.is_datetime64_any_dtype(values) or key == "as_of"
+                    else values.astype(str))
+    return out
 
 
 @dataclass(frozen=True)
@@ -137,9 +160,7 @@ class Kind:
     suffixes: tuple[str, ...] = (".csv", ".xlsx")
     one_file: bool = False  # ingest takes exactly one FILE (a study's microdata)
     example: str = ""  # an example command line for help
-    # Checks that need what is already loaded (e.g. a resubmission far smaller than the report
-    # it would supersede): (working connection, parsed rows, options) -> problems.
-    against_loaded: Callable | None = None
+    supersedes: Supersedes | None = None
 
     @cached_property
     def contract(self) -> dict:
@@ -200,6 +221,12 @@ class Kind:
 
         words = ["ahual", "ingest", self.name, *options.cli_arguments(), str(path)]
         return " ".join(shlex.quote(shown(w, limit=4096)) for w in words)
+
+    def held_back(self, con, parsed: Parsed, options: Options) -> list[Problem]:
+        """Problems only what is already loaded reveals (a partial resubmission)."""
+        if self.supersedes is None or getattr(options, "confirm_smaller", False):
+            return []
+        return self.supersedes.held_back(con, parsed)
 
     def check_options(self, options: Options) -> None:
         try:

@@ -14,7 +14,7 @@ import pandas as pd
 from ahual.gate.readers import read_table
 from ahual.gate.tabular import TableSpec, counts, melt
 from ahual.gate.vocabulary import monitoring_rounds, vocabulary
-from ahual.kinds.base import CONFIRM_SMALLER, Kind, Options, Parsed, smaller_than_before
+from ahual.kinds.base import CONFIRM_SMALLER, Kind, Options, Parsed, Supersedes
 from ahual.problems import UsageError
 
 SPEC = TableSpec(contract="monitoring", keys=("region",), optional_keys=("round",),
@@ -48,14 +48,6 @@ def parse_file(path: Path, options: MonitoringOptions) -> Parsed:
                   summary={"file": path.name})
 
 
-def against_loaded(con, parsed: Parsed, options: MonitoringOptions) -> list:
-    if options.confirm_smaller:
-        return []
-    return smaller_than_before(con, parsed.tables["monitoring_values"], ["round", "region_code"],
-                               "monitoring_current_cells", parsed.summary.get("file", "the file"),
-                               "round and region")
-
-
 def parse(table: pd.DataFrame, file_name: str, round_no: int) -> pd.DataFrame:
     out = melt(table, file_name, SPEC)
     out["round"] = round_no
@@ -74,6 +66,7 @@ KIND = Kind(
     options=MonitoringOptions,
     parse=parse_file,
     raw_tables=("monitoring_values",),
-    against_loaded=against_loaded,
+    supersedes=Supersedes("monitoring_values", ("round", "region_code"),
+                          "monitoring_current_cells", "round and region"),
     example="ahual ingest monitoring --round 2 monitoring-2008_regions_kk.csv",
 )

@@ -18,7 +18,7 @@ import pandas as pd
 from ahual.gate.readers import read_table
 from ahual.gate.tabular import TableSpec, counts, melt
 from ahual.gate.vocabulary import regions, vocabulary
-from ahual.kinds.base import CONFIRM_SMALLER, Kind, Options, Parsed, smaller_than_before
+from ahual.kinds.base import CONFIRM_SMALLER, Kind, Options, Parsed, Supersedes
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S")
 SPEC = TableSpec(contract="registrations", keys=("as_of", "region"), optional_keys=(),
@@ -83,21 +83,13 @@ def parse_date(text: str) -> datetime | None:
     return None
 
 
-def against_loaded(con, parsed: Parsed, options: RegistrationsOptions) -> list:
-    if options.confirm_smaller:
-        return []
-    rows = parsed.tables["registration_rows"]
-    return smaller_than_before(con, rows.assign(as_of=rows["as_of"].dt.date), ["as_of",
-                               "region_code"], "registrations_current_cells",
-                               parsed.summary.get("file", "the file"), "region and date")
-
-
 KIND = Kind(
     name="registrations",
     title="Registration reports of religious associations",
     options=RegistrationsOptions,
     parse=parse_file,
     raw_tables=("registration_rows",),
-    against_loaded=against_loaded,
+    supersedes=Supersedes("registration_rows", ("as_of", "region_code"),
+                          "registrations_current_cells", "region and date"),
     example="ahual ingest registrations 2008-01-01_akmola.csv 2008-01-01_almaty.xlsx",
 )

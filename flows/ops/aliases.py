@@ -42,7 +42,6 @@ from ahual.gate.vocabulary import (
     normalise_label,
     overlay_file,
     read_overlay,
-    reference_vocabulary,
     vocabulary,
 )
 from ahual.problems import UsageError, shown
@@ -420,6 +419,17 @@ def retryable(entries: Iterable[Entry] | None = None) -> list[Retry]:
             continue
         out.append(Retry(entry, path, options, still_unknown(parsed)))
     return out
+
+
+def also_refused_for_other_rules(added: dict | None) -> list[Entry]:
+    """Quarantined files that use the alias just added but were refused for other rules too:
+    the alias alone cannot let them in (they wait for a corrected file)."""
+    if not added:
+        return []
+    key = normalise_label(added["label"])
+    return [e for e in quarantined() if not e.only_label_problems
+            and any(kind == added["kind"] and label is not None and normalise_label(label) == key
+                    for kind, label in e.label_problems())]
 
 
 def retry_run(folders: list[str]):

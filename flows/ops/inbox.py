@@ -74,8 +74,9 @@ def unusable(root: Path) -> list[FileOutcome]:
     return waiting
 
 
-def scan(root: Path, settle_seconds: float = SETTLE_SECONDS) -> Waiting:
-    """Every file waiting under `root` (the inbox, or the demo's inputs laid out the same way)."""
+def scan(root: Path, settle_seconds: float = SETTLE_SECONDS, inbox: bool = True) -> Waiting:
+    """Every file waiting under `root` (the inbox, or with `inbox=False` the demo's inputs,
+    laid out the same way)."""
     waiting = Waiting(not_ready=unusable(root))
     refused_folders = {(o.kind, o.problems[0].message.split("/", 1)[0]) for o in waiting.not_ready}
     now = time.time()
@@ -99,7 +100,10 @@ def scan(root: Path, settle_seconds: float = SETTLE_SECONDS) -> Waiting:
                     Problem(path.name, "file complete", f"changed {age:.0f} s ago; taken once "
                             f"it has not changed for {settle_seconds:.0f} s")]))
                 continue
-            waiting.candidates.append(receive(path, kind, options))
+            candidate = receive(path, kind, options)
+            if inbox:
+                candidate.resubmit = f"put the corrected file into {folder}/"
+            waiting.candidates.append(candidate)
     for name, kind in kinds().items():  # files a kind with sub-folders cannot place
         base = root / name
         if kind.folder_option is None or not base.is_dir():

@@ -21,6 +21,7 @@ def deployments() -> list:
         built.append(flow_object.to_deployment(
             name=s.name, description=s.description, parameters=s.parameters,
             schedules=[Cron(s.cron, timezone=TIMEZONE)],
+            concurrency_limit=1 if s.writes else None,
             entrypoint_type=EntrypointType.MODULE_PATH, tags=["ahual"]))
     return built
 

@@ -134,10 +134,10 @@ def test_the_same_file_twice_in_one_command_loads_once(home, tmp_path, capsys):
 @pytest.mark.parametrize(("name", "content", "rule"), [
     ("long-cell.csv", ("as_of,region,confession,associations\n2010-01-01,"
                        + "x" * 200_000 + ",ISL,1\n").encode(), "cells of a readable length"),
-    ("open-quote.csv", b'as_of,region,confession,associations\n2010-01-01,"Akmola Region,'
-                       b'ISL,1\n2010-01-01,Akmola Region,BUD,1\n', "file readable"),
-    ("quotes-in-quotes.csv", b'as_of,region,confession,associations\n"2010-01-01"x"",'
-                             b'Akmola Region,ISL,1\n', "file readable"),
+    ("open-quote.csv", (b'as_of,region,confession,associations\n2010-01-01,"Akmola Region,'
+                        b'ISL,1\n2010-01-01,Akmola Region,BUD,1\n'), "file readable"),
+    ("quotes-in-quotes.csv", (b'as_of,region,confession,associations\n"2010-01-01"x"",'
+                              b'Akmola Region,ISL,1\n'), "file readable"),
     ("nul-bytes.csv", b"as_of,region\x00,confession\n", "file readable"),
     ("garbage.xlsx", b"PK\x03\x04" + os.urandom(2000), "file readable"),
 ])

@@ -367,6 +367,8 @@ def test_declaring_the_missing_codes_in_the_map_is_a_new_load_without_them(nhane
      "weight finite and not negative", "respondent 7: weight -1.0 is negative"),
     (lambda f: f.assign(weight=f["weight"].where(f.index != 9, np.nan)),
      "weight finite and not negative", "respondent 10: the weight is empty"),
+    (lambda f: f.assign(weight=0.0), "some respondent carries weight",
+     "every respondent has weight 0: nothing to estimate"),
     (lambda f: f.assign(weight=f["weight"].where(f.index != 3, 1e308)),
      "weight within reason", "respondent 4: weight 1e+308 is absurd"),
     (lambda f: f.assign(q_attendance=f["q_attendance"].where(f.index != 2, 7.0)),

@@ -7,7 +7,8 @@
 -- Band (Pew's first method, within the round): percent rank of the index among the regions
 -- with one; above 0.95 'very high', above 0.80 'high', above 0.60 'moderate', else 'low'.
 -- Change: index minus the region's index in the previous round; banded as Pew does: 'no
--- change', 'less than 1 point', '1 to 1.9 points', '2 points or more'.
+-- change', 'less than 1 point', '1 to 1.9 points', '2 points or more'; change_on_all_items is false
+-- when either round could not score every item (the change then compares different items).
 with items as (
     select * from marts.monitoring_index_items
 ),
@@ -42,7 +43,9 @@ ranked as (
         case when index_value is not null
              then percent_rank() over (partition by round, index_value is null
                                        order by index_value) end  as percent_rank_in_round,
-        lag(index_value) over (partition by region_code order by round) as previous_index
+        lag(index_value) over (partition by region_code order by round) as previous_index,
+        lag(items_scored = items_total) over (partition by region_code order by round)
+            as previous_complete
     from indexed
 )
 
@@ -75,6 +78,8 @@ select
     case when index_value > previous_index then 'up'
          when index_value < previous_index then 'down'
          when index_value = previous_index then 'none' end        as change_direction,
+    case when index_value is not null and previous_index is not null
+         then items_scored = items_total and previous_complete end as change_on_all_items,
     batches
 from ranked
 order by round, region_code

@@ -2,10 +2,17 @@
 domain (national, region, sex, age group). A Python model: SQL has no t or beta quantiles, and
 no sum of doubles whose result does not depend on the order of its terms.
 
+Checked cell by cell against R's survey package (tests/marts/test_study_estimates.py,
+tests/r/): estimate, standard error, degrees of freedom and every interval method under every
+lonely-PSU rule, for files built from R's own design data sets.
+
 Estimate: the weighted proportion p = A / W over the domain's respondents who gave a
 substantive answer (missing-value codes such as "hard to say" are not in the base); A sums the
-weights of those who chose the category, W those of every substantive answer. Zero weights
-are allowed and add nothing.
+weights of those who chose the category, W those of every substantive answer. A respondent of
+weight 0 adds nothing and is not counted in n_unweighted, but stays in the design as R keeps
+it: its PSU is one of its stratum's n_h, it is a row of the domain for Korn-Graubard's n, and
+it is not a PSU with weight for the degrees of freedom. A domain without weight is left out
+(as svyby leaves it out).
 
 Variance: Taylor linearisation of the ratio with the with-replacement PSU approximation, as R's
 survey package computes it for `svyby(~I(q == c), ~domain, design, svymean)` on
@@ -16,15 +23,22 @@ survey package computes it for `svyby(~I(q == c), ~domain, design, svymean)` on
 
 where n_h counts every PSU of stratum h in the study (PSUs with nobody in the domain have z =
 0 and are counted: domain estimation keeps the whole design), and a respondent without a PSU
-is a PSU of its own. Strata with a single PSU follow the study's `lonely_psu` rule with R's
-names (datasets/reference/studies/README.md).
+is a PSU of its own. Strata with a single PSU (n_h = 1) follow the study's `lonely_psu` rule
+with R's semantics (survey.adjust.domain.lonely = FALSE; datasets/reference/studies/README.md):
+remove and certainty add 0; adjust adds the PSU's squared score (centred at the grand mean,
+0); average scales the other strata's sum by strata / strata with several PSUs, among the
+strata of the domain (NaN when there are none); fail gives no variance to a domain with a row
+in such a stratum (R stops there; ingest refuses such files, so this is only a registry changed
+after a load).
 
 Same inputs, same bytes: every sum runs in one fixed order (respondents by source row, PSUs
-and strata by their sorted ids), W is the sum of the categories' A in code order and each PSU's
-B the sum of its own A in the same order. So p = 1 exactly when a domain chose one category,
-and z = 0 exactly for a domain inside one PSU (A_g / B_g is then the very division that made
-p), whose variance is then exactly 0. Variances are centred sums (two passes), never the
-expansion sum(z^2) - (sum z)^2 / n, which leaves rounding noise where the truth is 0.
+and strata by their sorted ids; np.bincount loops over its input in order), W is the sum of
+the categories' A in code order and each PSU's B the sum of its own A in the same order. So
+p = 1 exactly when a domain chose one category, and z = 0 exactly for a domain inside one PSU
+(A_g / B_g is then the very division that made p), whose variance is then exactly 0.
+Variances are centred sums (two passes), never the expansion sum(z^2) - (sum z)^2 / n, which
+leaves rounding noise where the truth is 0. Nothing depends on DuckDB's thread count: every
+query is ordered or its rows are placed by key.
 
 Intervals (95%): `normal` (z), `t` on the domain's degrees of freedom (PSUs - strata with
 weight in the domain, R's degf), `logit` (R's svyciprop default: the t interval of logit(p))

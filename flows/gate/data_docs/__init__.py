@@ -72,6 +72,25 @@ def page_root(document) -> str:
     return ""
 
 
+class _CompiledTemplates(jinja2.BytecodeCache):
+    """GX makes a new Jinja environment for every page it renders, and compiling its templates
+    again cost more than the rest of a site build: keep the compiled code for the process."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket) -> None:
+        code = self.compiled.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket) -> None:
+        self.compiled[bucket.key] = bucket.bytecode_to_string()
+
+
+_COMPILED = _CompiledTemplates()
+
+
 class _OfflineView:
     def __init__(self, custom_styles_directory=None, custom_views_directory=None) -> None:
         super().__init__(custom_styles_directory=custom_styles_directory,
@@ -85,6 +104,7 @@ class _OfflineView:
             pass
         self.env.loader = jinja2.ChoiceLoader([
             jinja2.FileSystemLoader(HERE / "templates"), jinja2.DictLoader(styles), gx_loader])
+        self.env.bytecode_cache = _COMPILED
 
     def render(self, document, template=None, **kwargs):
         root = page_root(document)

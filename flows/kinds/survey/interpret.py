@@ -61,7 +61,8 @@ def parse(micro: Microdata, study: dict, file_name: str,
 
     n = micro.rows
     respondents = pd.DataFrame(index=pd.RangeIndex(n))
-    respondents["study_id"] = pd.Categorical([study["study_id"]] * n)
+    respondents["study_id"] = pd.Categorical.from_codes(np.zeros(n, dtype=np.int8),
+                                                        [study["study_id"]])
     respondents["source_row"] = micro.source_rows
     roles = layout.roles
     respondents["respondent_id"] = _as_text(micro.column(roles["respondent_id"]))
@@ -88,7 +89,7 @@ def parse(micro: Microdata, study: dict, file_name: str,
     lonely, lonely_problems = _lonely_strata(respondents, study, file_name)
     zero = int((respondents["weight"] == 0).sum())
     if zero == n:
-        raise InputRejected([Problem(file_name, "weight finite and not negative",
+        raise InputRejected([Problem(file_name, "some respondent carries weight",
                                      "every respondent has weight 0: nothing to estimate")])
     if lonely_problems:
         raise InputRejected(lonely_problems)

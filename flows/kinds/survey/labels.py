@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from ahual.gate.vocabulary import normalise_label
+from ahual.gate.vocabulary import normalise_key, normalise_label
 
 _DASH = r"[-\u2010-\u2015\u2212]"
 _YEARS = r"(?:\s*(?:years?|yrs|y\.?o\.?|лет|года?|жас|жыл))?"
@@ -27,7 +27,7 @@ _INTERVAL = re.compile(r"^([\(\[])\s*(-?\d{1,3}|-inf)\s*,\s*(\d{1,3}|inf)\s*([\)
 def age_range(label: str) -> tuple[int, int | None] | None:
     """(lowest, highest or None for open-ended) ages of an age-group label; None if the label
     is not an age range."""
-    text = " ".join(str(label).strip().casefold().split())
+    text = " ".join(normalise_key(label).casefold().split())
     if found := _RANGE.match(text):
         low, high = int(found[1]), int(found[2])
         return (low, high) if low <= high else None
@@ -58,7 +58,7 @@ def year_groups(groups: dict[str, list[int]], age_min: int, age_max: int
         if high < age_min or low > age_max:
             continue
         low, top = max(low, age_min), min(high, age_max)
-        open_ended = name.endswith("+") and high >= age_max
+        open_ended = name.endswith("+") and high <= age_max  # not cut short by the study
         fitted.append((f"{low}+" if open_ended else f"{low}-{top}", low, top))
     return fitted
 
