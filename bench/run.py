@@ -38,11 +38,14 @@ def ok(runs: list[Run], what: str, problems: list[str], codes=(0,)) -> None:
             problems.append(f"{what}: exit {run.returncode}: {run.output[-600:]}")
 
 
+WARMUP = {"runs": 1}
+
+
 def alternate(a: list[str], b: list[str], runs: int, env: dict, before_a=None,
               before_b=None) -> tuple[list[Run], list[Run]]:
     """A, B, A, B, ... after one warm-up of each (the warm-up starts what A reuses)."""
     found_a, found_b = [], []
-    for i in range(runs + 1):
+    for i in range(1 - WARMUP["runs"], runs + 1):
         if before_a:
             before_a()
         run_a = measure(a, env=env)
@@ -83,6 +86,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.quick:
         args.sizes, args.runs = "10k", 1
+        WARMUP["runs"] = 0
     work = args.work.resolve()
     work.mkdir(parents=True, exist_ok=True)
     problems: list[str] = []
@@ -169,14 +173,16 @@ def main(argv: list[str] | None = None) -> int:
            "ahual inbox", a, "hand script over the same files", b, "<= 0.5",
            worker_peak_mb(home))
 
-    # The same two without the warm worker: what a command costs in a process of its own.
-    cold_env = dict(home_env, AHUAL_DAEMON="0")
-    a, b = alternate([*AHUAL, "ingest", "registrations", str(new)],
-                     [PY, "-m", "bench.hand", str(hand_db), str(new)], args.runs, cold_env,
-                     before_a=fresh_home, before_b=lambda: hand_db.unlink(missing_ok=True))
-    ok(a, "one new report, own process", problems)
-    record("one new registration report, in a process of its own (AHUAL_DAEMON=0)",
-           "ahual ingest", a, "hand script", b, "(for reference)")
+    # The same without the warm worker: what a command costs in a process of its own.
+    if not args.quick:
+        cold_env = dict(home_env, AHUAL_DAEMON="0")
+        a, b = alternate([*AHUAL, "ingest", "registrations", str(new)],
+                         [PY, "-m", "bench.hand", str(hand_db), str(new)], args.runs,
+                         cold_env, before_a=fresh_home,
+                         before_b=lambda: hand_db.unlink(missing_ok=True))
+        ok(a, "one new report, own process", problems)
+        record("one new registration report, in a process of its own (AHUAL_DAEMON=0)",
+               "ahual ingest", a, "hand script", b, "(for reference)")
     subprocess.run([*AHUAL, "server", "stop"], env=home_env, capture_output=True)
 
     # 4. Survey estimates: every variable x category x domain, three ways.

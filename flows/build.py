@@ -135,7 +135,7 @@ def check_marts(con: duckdb.DuckDBPyConnection, marts: list[str]) -> dict[str, d
     critical rule fails. Marts are read through Arrow (GX's SQL datasource fails on DuckDB)."""
     if not marts:
         return {}
-    from ahual.gate.validation import suite_file, validate
+    from ahual.gate.validation import suite_file, validate_in_memory
 
     results, problems = {}, []
     for table in marts:
@@ -143,7 +143,7 @@ def check_marts(con: duckdb.DuckDBPyConnection, marts: list[str]) -> dict[str, d
         if not suite_file(f"marts/{name}").exists():
             continue
         frame = con.sql(f"SELECT * FROM {table}").to_arrow_table().to_pandas()
-        outcome = validate(frame, f"marts/{name}", table, kind="mart")
+        outcome = validate_in_memory(frame, f"marts/{name}", table)
         results[name] = {"success": outcome.success, "rows": outcome.evaluated,
                          "problems": [p.plain() for p in outcome.problems],
                          "warnings": [p.plain() for p in outcome.warnings]}

@@ -17,6 +17,7 @@ a batch is retried file by file so that only the file that breaks the marts is r
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
@@ -65,7 +66,7 @@ def quarantine_file(con, candidate: Candidate, problems: list[Problem], stage: s
                         load_key=candidate.load_key, sha256=candidate.sha256,
                         loaded_as=candidate.loaded_as, side_files=candidate.side_files,
                         problems=problems, stage=stage, resubmit=candidate.command,
-                        validation_page=data_docs)
+                        validation_page=data_docs, flow_run_id=_flow_run_id())
     store.record_rejection(con, load_key=candidate.load_key, kind=candidate.kind.name,
                            file_name=path.name, sha256=candidate.sha256,
                            loaded_as=candidate.loaded_as_json, stage=stage,
@@ -139,6 +140,15 @@ def _blame(refusal: BuildRefused) -> list[Problem]:
     return [note, *refusal.problems]
 
 
+def _is_local_server(config) -> bool:
+    """Whether the Prefect API is Ahual's own local server of this AHUAL_HOME."""
+    try:
+        return config.home.server_url_file.read_text(encoding="utf-8").strip() == (
+            config.prefect_api_url or "").strip()
+    except OSError:
+        return False
+
+
 _limits_ensured: set[str] = set()  # API URLs whose server has the writer limit
 
 
@@ -175,12 +185,18 @@ def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]]
     from ahual.gate.validation import data_docs_once
 
     result = IngestResult()
-    wait = settings.settings().writer_wait_seconds
-    ensure_writer_limit()
-    # One writer at a time: across machines by Prefect's global concurrency limit (when the
-    # server has one, flows/ops/serve.py), on this one by the lock file.
-    with concurrency(WRITER_LIMIT, timeout_seconds=wait), \
-            wh.exclusive(wait, on_wait=say), data_docs_once():
+    config = settings.settings()
+    wait = config.writer_wait_seconds
+    # One writer at a time: on this machine by the lock file; across the machines of a shared
+    # server also by Prefect's global concurrency limit. Its lease is short, so a run that is
+    # killed frees the slot within a minute (the server's repossessor), not after five.
+    shared = config.writer_limit if config.writer_limit is not None else bool(
+        config.prefect_api_url) and not _is_local_server(config)
+    if shared:
+        ensure_writer_limit()
+    slot = (concurrency(WRITER_LIMIT, timeout_seconds=wait, lease_duration=60) if shared
+            else contextlib.nullcontext())
+    with slot, wh.exclusive(wait, on_wait=say), data_docs_once():
         candidates = gather()
         with wh.connect() as con:
             accepted, seen = [], {}

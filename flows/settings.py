@@ -7,6 +7,7 @@ AHUAL_HOME elsewhere; nothing here touches the disk.
     AHUAL_VERBOSE         1: show Prefect's own log lines on the terminal
     AHUAL_INBOX_SETTLE_SECONDS   how long an inbox file must be unchanged to be taken (60)
     AHUAL_WRITER_WAIT_SECONDS    how long a load waits for another one to finish (600)
+    AHUAL_WRITER_LIMIT    1/0: take Prefect's global writer limit (default: with PREFECT_API_URL)
     AHUAL_NOTIFY_URL      a webhook the automations notify (flows/ops/automations.py)
 """
 
@@ -65,6 +66,10 @@ class Settings(BaseSettings):
     verbose: bool = Field(default=False, validation_alias="AHUAL_VERBOSE")
     # How long a load waits for another one holding the working warehouse.
     writer_wait_seconds: float = Field(default=600, validation_alias="AHUAL_WRITER_WAIT_SECONDS")
+    # Prefect's global concurrency limit for writers: None (the default) uses it with a server
+    # named by PREFECT_API_URL (a shared server: several machines may write), not with Ahual's
+    # own local server (one machine: the lock file suffices, and a killed run frees it at once).
+    writer_limit: bool | None = Field(default=None, validation_alias="AHUAL_WRITER_LIMIT")
     # An inbox file is taken once it has not changed for this long (still being copied).
     inbox_settle_seconds: float = Field(default=60, validation_alias="AHUAL_INBOX_SETTLE_SECONDS")
 

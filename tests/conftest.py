@@ -13,6 +13,10 @@ import pytest
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
 # Commands run in the test's own process (or subprocess), never in a warm worker left running.
 os.environ["AHUAL_DAEMON"] = "0"
+# The harness's server runs no lease repossessor, so a writer a fault test kills would hold
+# Prefect's global writer limit for ever: one machine's lock file is what these tests exercise
+# (tests/e2e/test_production.py takes the limit, against a real server).
+os.environ["AHUAL_WRITER_LIMIT"] = "0"
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 for _handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
     os.environ.setdefault(f"PREFECT_LOGGING_HANDLERS_{_handler}_LEVEL", "WARNING")

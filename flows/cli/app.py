@@ -15,6 +15,7 @@ import typer
 
 from ahual import settings
 from ahual.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
+from ahual.cli import aliases as aliases_cli
 from ahual.console import say
 from ahual.kinds import kinds
 from ahual.problems import InputRejected, UsageError
@@ -41,7 +42,7 @@ server_app = typer.Typer(no_args_is_help=True, help="The local Prefect server Ah
                          "use (started on first use, reused until stopped).")
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(server_app, name="server")
-app.add_typer(__import__("ahual.cli.aliases", fromlist=["app"]).app, name="aliases")
+app.add_typer(aliases_cli.app, name="aliases")
 
 
 def _version(value: bool) -> None:

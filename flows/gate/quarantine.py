@@ -21,7 +21,7 @@ REASONS = ("reason.txt", "reason.json")
 def quarantine(root: Path, *, file_name: str, path: Path | None, kind: str, load_key: str,
                sha256: str, loaded_as: dict, side_files: dict[str, Path],
                problems: list[Problem], stage: str, resubmit: str,
-               validation_page: str | None = None) -> Path:
+               validation_page: str | None = None, flow_run_id: str | None = None) -> Path:
     """Copy the file (`path`; None when it could not be read, as a link or a folder is never
     read) and its side files to `root/<kind>/<key12>/received/`, beside reason.txt and
     reason.json; return the folder."""
@@ -45,7 +45,7 @@ def quarantine(root: Path, *, file_name: str, path: Path | None, kind: str, load
     attempt = {"refused_at": now.isoformat(timespec="seconds"), "stage": stage,
                "rules": sorted({p.rule for p in problems}),
                "problems": [p.as_dict() for p in problems],
-               "validation_page": validation_page}
+               "validation_page": validation_page, "flow_run_id": flow_run_id}
     record = {"file": file_name, "kind": kind, "kept": bool(kept_files), "sha256": sha256,
               "load_key": load_key, "loaded_as": loaded_as,
               "side_files": {r: p.name for r, p in side_files.items()}, "resubmit": resubmit,

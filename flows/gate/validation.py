@@ -8,6 +8,7 @@ so an analyst can open in a browser why a file was rejected.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -190,18 +191,62 @@ def validate(frame: pd.DataFrame, suite: str, file_name: str, *, kind: str | Non
             resource_identifier=key, site_name="local_site", only_if_exists=False)]
     if not _docs_depth:
         _build_pending_docs()
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    for run in result.run_results.values():
-        for item in run.results:
-            meta = item.expectation_config.meta or {}
-            raised = (item.exception_info or {}).get("raised_exception")
-            if item.success and not raised:
-                continue
-            found = _describe(item, meta, batch, file_name, raised)
-            (warnings if meta.get("severity") == "warning" else problems).extend(found)
     page = (unquote(pages[0].removeprefix("file://")) if pages
             else str(settings.home().data_docs_index))
+    return _outcome([r for run in result.run_results.values() for r in run.results], batch,
+                    file_name, page)
+
+
+_in_memory: dict[str, tuple[str, object]] = {}  # suite -> (its text, its validation definition)
+
+
+def validate_in_memory(frame: pd.DataFrame, suite: str, name: str) -> ValidationOutcome:
+    """The same check, in an ephemeral GX context: nothing stored, no Data Docs page. For the
+    marts of a build (their results go to raw.builds and the snapshot manifest): a build checks
+    a dozen marts, and storing each result cost more than the check."""
+    import great_expectations as gx
+
+    text = suite_file(suite).read_text(encoding="utf-8")
+    cached = _in_memory.get(suite)
+    if cached is None or cached[0] != text:
+        if "ephemeral" not in _contexts:
+            context = gx.get_context(mode="ephemeral")
+            context.variables.progress_bars = {"globally": False}
+            context.data_sources.add_pandas("ahual")
+            _contexts["ephemeral"] = context
+        context = _contexts["ephemeral"]
+        spec = json.loads(text)
+        name = f"{spec['name']}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+        source = context.data_sources.get("ahual")
+        try:
+            asset = source.get_asset(name)
+        except LookupError:
+            asset = source.add_dataframe_asset(name)
+        batch = asset.add_batch_definition_whole_dataframe(f"whole table {len(_in_memory)}")
+        spec["name"] = name
+        definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(
+            name=name, data=batch, suite=context.suites.add_or_update(
+                gx.ExpectationSuite(**spec))))
+        _in_memory[suite] = cached = (text, definition)
+    batch_frame = frame.reset_index(drop=True)
+    result = cached[1].run(batch_parameters={"dataframe": batch_frame},
+                           result_format={"result_format": "SUMMARY",
+                                          "partial_unexpected_count": SAMPLE_ROWS})
+    return _outcome(result.results, batch_frame, name, None)
+
+
+def _outcome(results, batch: pd.DataFrame, file_name: str, page: str | None
+             ) -> ValidationOutcome:
+    """Every failing expectation, described for the analyst; warnings apart."""
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
+    for item in results:
+        meta = item.expectation_config.meta or {}
+        raised = (item.exception_info or {}).get("raised_exception")
+        if item.success and not raised:
+            continue
+        found = _describe(item, meta, batch, file_name, raised)
+        (warnings if meta.get("severity") == "warning" else problems).extend(found)
     return ValidationOutcome(not problems, problems, warnings, len(batch), page)
 
 

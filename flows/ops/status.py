@@ -69,6 +69,9 @@ def collect(limit: int = 10) -> dict:
         facts["progress_missing"] = [{"period": r[0], "agencies": r[1]}
                                      for r in rows("status_progress_missing")]
         loaded, registered = rows("status_studies")[0]
+        keys = {r[0] for r in con.execute("SELECT load_key FROM raw.load_batches").fetchall()}
+        for entry in facts["quarantine"]:  # refused once, loaded since (a retry, an alias)
+            entry["resolved"] = entry.get("load_key") in keys
         facts["studies"] = {"with_microdata": loaded, "registered": registered}
     run = facts["last_run"]
     published_id = (facts["published"] or {}).get("build_id")
@@ -98,6 +101,7 @@ def quarantined(root: Path, limit: int) -> list[dict]:
                           "rejected_at": "", "folder": str(record.parent)})
             continue
         found.append({"file": data.get("file"), "kind": data.get("kind"),
+                      "load_key": data.get("load_key"),
                       "stage": last.get("stage"), "rules": "; ".join(last.get("rules", [])),
                       "attempts": len(data["attempts"]), "rejected_at": last.get("refused_at"),
                       "folder": str(record.parent)})
@@ -148,11 +152,12 @@ def render(facts: dict) -> None:
         loads.add_row(str(r["batch_id"]), r["kind"], r["file"], f"{r['rows']:,}",
                       f"{r['loaded_at']:%Y-%m-%d %H:%M}")
     out.print(loads)
-    if facts["quarantine"]:
+    open_entries = [r for r in facts["quarantine"] if not r.get("resolved")]
+    if open_entries:
         refused = Table(title="Quarantine (most recent)", title_justify="left")
         for column in ("file", "kind", "refused by", "rules", "times", "reason"):
             refused.add_column(column)
-        for r in facts["quarantine"]:
+        for r in open_entries:
             refused.add_row(r["file"], r["kind"], r["stage"], r["rules"], str(r["attempts"]),
                             f"{r['folder']}/reason.txt")
         out.print(refused)

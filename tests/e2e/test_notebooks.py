@@ -42,7 +42,8 @@ def outputs(cell) -> list:
 
 
 def test_the_notebooks_are_there():
-    assert IDS == ["01-registrations", "02-studies", "03-monitoring", "04-programme"]
+    assert IDS == ["01-registrations", "02-studies", "03-monitoring", "04-programme",
+                   "05-forecasts"]
 
 
 @pytest.mark.parametrize("name", IDS)

@@ -283,7 +283,7 @@ def nhanes_style(tmp_path_factory, request):
     """nhanes_style.sav (written by tests/r/make_studies.R with haven) loaded as S08 with its
     map beside it, in its own AHUAL_HOME; the ingest's JSON outcome."""
     oracle.skip_without_r()
-    cache = Path(request.config.cache.mkdir("ahual-r-oracle"))
+    cache = oracle.cache_dir(request)
     studies = oracle.make_studies(cache)
     folder = tmp_path_factory.mktemp("nhanes")
     sav = folder / "nhanes_style.sav"
@@ -328,7 +328,7 @@ def test_a_nhanes_style_sav_warns_of_its_undeclared_missing_codes(nhanes_style):
 
 def test_a_nhanes_style_sav_estimates_equal_r_for_every_cell(nhanes_style, request):
     _, _, home, studies, _ = nhanes_style
-    cache = Path(request.config.cache.mkdir("ahual-r-oracle"))
+    cache = oracle.cache_dir(request)
     theirs = oracle.oracle(cache, studies / "nhanes_style.oracle.csv", ("adjust",))
     with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
         ours = con.sql("SELECT * FROM marts.study_estimates WHERE study_id = 'S08'").df()

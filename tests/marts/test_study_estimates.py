@@ -658,7 +658,7 @@ def r_oracle(request, tmp_path_factory):
     """Every R study under every lonely-PSU rule and interval method: the mart (one build with
     a registry row per combination), R's cells per rule, and the refusals."""
     oracle.skip_without_r()
-    cache = Path(request.config.cache.mkdir("ahual-r-oracle"))
+    cache = oracle.cache_dir(request)
     folder = oracle.make_studies(cache)
     r_cells = oracle.oracles(cache, [folder / f"{name}.csv" for name in R_STUDIES])
     loads, refused = [], {}

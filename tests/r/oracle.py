@@ -208,3 +208,13 @@ def compare(mart: pd.DataFrame, r_cells: pd.DataFrame, interval: str,
     if set(both.loc[inner, "ci_method"]) - {interval}:
         result.failures.append(f"a proportion inside (0, 1) under {interval} is not {interval}")
     return result
+
+
+def cache_dir(request) -> Path:
+    """Where R's results are kept between runs: pytest's cache (R costs about a minute), or a
+    fresh folder when the cache is off (`-p no:cacheprovider`)."""
+    import tempfile
+
+    if hasattr(request.config, "cache"):
+        return Path(request.config.cache.mkdir("ahual-r-oracle"))
+    return Path(tempfile.mkdtemp(prefix="ahual-r-oracle-"))

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from ahual.cli import main
+from tests.browser import CHROMIUM, NO_CHROMIUM, assert_not_blank, keep, screenshot
 from tests.helpers import REPO
-from tests.report.browser import CHROMIUM, NO_CHROMIUM, assert_not_blank, keep, screenshot
 from tests.report.sample import Page
 
 FOLDER = Path("reports") / "2009H2"

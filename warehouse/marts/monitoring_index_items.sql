@@ -36,10 +36,10 @@ population_candidates as (
     select grid.round, grid.region_code, p.population, p.ref_date, p.basis, p.source_id,
            p.source_url, abs(date_diff('day', p.ref_date, grid.period_start)) as days_apart
     from grid
-    join staging.stg_region_epochs as epochs
+    join core.region_epochs as epochs
       on grid.period_start >= epochs.epoch
      and (epochs.epoch_end is null or grid.period_start < epochs.epoch_end)
-    join staging.stg_population_on_units as p
+    join core.population_on_units as p
       on p.region_code = grid.region_code and p.units_epoch = epochs.epoch
     where p.complete and p.exact and p.release in ('final', 'revised')
       and abs(date_diff('day', p.ref_date, grid.period_start)) <= 366

@@ -53,7 +53,7 @@ all_rows as (
 report_epochs as (
     select reports.as_of, reports.region_code, epochs.epoch as units_epoch
     from reports
-    join staging.stg_region_epochs as epochs
+    join core.region_epochs as epochs
       on reports.as_of >= epochs.epoch
      and (epochs.epoch_end is null or reports.as_of < epochs.epoch_end)
 ),
@@ -72,7 +72,7 @@ candidates as (
         p.folded,
         abs(date_diff('day', p.ref_date, r.as_of)) as days_apart
     from report_epochs as r
-    join staging.stg_population_on_units as p
+    join core.population_on_units as p
       on p.region_code = r.region_code and p.units_epoch = r.units_epoch
     where p.complete and p.exact and p.release in ('final', 'revised')
       and abs(date_diff('day', p.ref_date, r.as_of)) <= 366

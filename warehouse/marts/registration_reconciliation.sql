@@ -69,6 +69,7 @@ select
     regions_reported_total,
     case
         when reported_total is null then 'no total reported'
+        when sum_of_parts is null then 'no parts reported'
         when sum_of_parts > reported_total then 'parts exceed total'
         when sum_of_parts < reported_total then 'unattributed remainder'
         else 'balanced'

@@ -17,11 +17,11 @@ with cells as (
 ),
 
 epochs as (
-    select * from staging.stg_region_epochs
+    select * from core.region_epochs
 ),
 
 lineage as (
-    select * from staging.stg_region_lineage
+    select * from core.region_lineage
 ),
 
 first_epoch as (

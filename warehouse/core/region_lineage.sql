@@ -1,4 +1,4 @@
--- Each first-level unit of each epoch (stg_region_epochs) with the unit of every earlier epoch
+-- Each first-level unit of each epoch (core.region_epochs) with the unit of every earlier epoch
 -- whose territory contains it: Shymkent (79) of 2018 lies in South Kazakhstan (51) of 2007;
 -- Abai (10) of 2022 in East Kazakhstan (63) of 2018 and of 2007. Derived from
 -- region_crosswalk.csv by walking back one reform at a time (a unit no reform touched is its
@@ -6,7 +6,7 @@
 -- an ancestor; `parts_expected` in the models that fold says how many that is.
 with recursive units as (
     select epochs.epoch, epochs.epoch_end, regions.region_code
-    from staging.stg_region_epochs as epochs
+    from core.region_epochs as epochs
     join staging.stg_regions as regions
       on regions.valid_from <= epochs.epoch
      and (regions.valid_to is null or regions.valid_to > epochs.epoch)
@@ -14,7 +14,7 @@ with recursive units as (
 
 previous as (
     select epoch, lag(epoch) over (order by epoch) as previous_epoch
-    from staging.stg_region_epochs
+    from core.region_epochs
 ),
 
 lineage (region_code, epoch, epoch_end, ancestor_code, ancestor_epoch) as (

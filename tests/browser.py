@@ -47,3 +47,39 @@ def assert_not_blank(png: Path, size: tuple[int, int]) -> None:
         assert image.size == size
         colours = image.convert("RGB").getcolors(maxcolors=1 << 20)
         assert colours is None or len(colours) > 50, "the screenshot looks blank"
+
+
+PROBE = """<script>
+window.addEventListener('load', function () { setTimeout(function () {
+  var found = (function () { %s })();
+  document.documentElement.setAttribute('data-probe', JSON.stringify(found));
+}, 500); });
+</script>"""
+
+
+def probe(page: Path, script: str, offline: bool = True) -> dict:
+    """Open `page` in headless Chromium (with no network at all where `unshare -n` can make a
+    namespace), run `script` (a function body returning a JSON-able value) once it has loaded,
+    and return the value. The probe runs on a copy beside the page, so relative links hold."""
+    import html
+    import json
+    import re
+
+    copy = page.with_name(page.stem + ".probe.html")
+    copy.write_text(page.read_text(encoding="utf-8").replace(
+        "</body>", PROBE % script + "</body>", 1), encoding="utf-8")
+    command = [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+               "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync",
+               f"--user-data-dir={page.parent / '.chromium-probe'}",
+               "--virtual-time-budget=5000", "--dump-dom", copy.as_uri()]
+    if offline and shutil.which("unshare") and subprocess.run(
+            ["unshare", "-n", "true"], capture_output=True).returncode == 0:
+        command = ["unshare", "-n", *command]
+    try:
+        out = subprocess.run(command, capture_output=True, text=True, timeout=120).stdout
+    finally:
+        copy.unlink(missing_ok=True)
+    found = re.search(r'data-probe="([^"]*)"', out)
+    assert found, f"the page did not run the probe: {out[:500]}"
+    return json.loads(html.unescape(found.group(1)))

@@ -1,5 +1,5 @@
 -- Every population figure on the units of its own epoch and folded onto the units of each
--- earlier one (stg_region_lineage): the 1 January 2017 table, printed on the 2018 units,
+-- earlier one (core.region_lineage): the 1 January 2017 table, printed on the 2018 units,
 -- gives Turkistan (61) and Shymkent (79) as printed and South Kazakhstan (51) as their sum. A
 -- folded figure is `complete` only when the source gives every part (a news item naming a few
 -- regions folds into nothing). One row per figure set (date, basis, release, source) x epoch x
@@ -7,7 +7,7 @@
 with figures as (
     select population.*, epochs.epoch as figure_epoch
     from staging.stg_population as population
-    join staging.stg_region_epochs as epochs
+    join core.region_epochs as epochs
       on population.units_of >= epochs.epoch
      and (epochs.epoch_end is null or population.units_of < epochs.epoch_end)
 ),
@@ -29,7 +29,7 @@ folded as (
         any_value(figures.source_title)                                as source_title,
         bool_or(figures.figure_epoch <> lineage.ancestor_epoch)        as folded
     from figures
-    join staging.stg_region_lineage as lineage
+    join core.region_lineage as lineage
       on lineage.region_code = figures.region_code and lineage.epoch = figures.figure_epoch
     group by all
 )
@@ -39,4 +39,4 @@ select
     folded.parts = folded.parts_expected  as complete,
     epochs.epoch_end                      as units_epoch_end
 from folded
-join staging.stg_region_epochs as epochs on epochs.epoch = folded.units_epoch
+join core.region_epochs as epochs on epochs.epoch = folded.units_epoch
