@@ -46,7 +46,9 @@ class ReportData:
     budget_totals: pd.DataFrame
 
     # Highlights of the latest monitoring round: round (int), region_code, indicator_code,
-    # value, change_vs_previous (float | None), early_warning (bool).
+    # value, change_vs_previous (float | None), early_warning (bool: marts.monitoring_warnings'
+    # level is warning), warning_level (its level: warning | watch | expected | ...; None for an
+    # indicator it does not judge; may be absent).
     monitoring: pd.DataFrame
 
     # Who has not reported: kind (agency | region), code, missing (progress | monitoring |
@@ -71,6 +73,23 @@ class ReportData:
     # items_scored, items_total (int), status (complete | partial | not reported),
     # change_vs_previous (float | None), change_band. Empty: no index for the period.
     monitoring_index: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    # What to watch (marts.association_forecasts, marts.monitoring_warnings). `forecasts`: the
+    # chosen forecasts from each series' latest report up to the period's end, national series
+    # and the regions' totals: level (national | region), unit_code (00, a KATO code, or codes
+    # joined by '+'), confession_family (a family or ALL), origin_date, origin_value, model
+    # (naive | drift | growth | pooled_growth | ets), horizon (1, 2), target_date, forecast,
+    # lo80, hi80, lo95, hi95, mase, coverage_80, coverage_95, backtest_forecasts.
+    # `forecast_gaps`: national series whose latest report has no forecast: confession_family,
+    # origin_date, origin_value, history_reports, history_after_break. `count_warnings`: the
+    # latest round's improbable counts and the old fixed rule's flags (for comparison only):
+    # round, region_code, indicator_code, value, expected, p_value, z_score, level (warning |
+    # watch | expected), fixed_rule_warning, limit_95, limit_998. `families`: family_code (ALL
+    # too), name_kk, name_ru, name_en. Empty: nothing to show.
+    forecasts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    forecast_gaps: pd.DataFrame = field(default_factory=pd.DataFrame)
+    count_warnings: pd.DataFrame = field(default_factory=pd.DataFrame)
+    families: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --- frame cells as plain Python values --------------------------------------------------------

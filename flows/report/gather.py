@@ -72,4 +72,8 @@ def gather(period: Period) -> ReportData:
             targets=_query(con, "targets"),
             output_kinds=output_kinds(),
             monitoring_index=_query(con, "monitoring_index", period_end=period.end),
+            forecasts=_query(con, "forecasts", period_end=period.end),
+            forecast_gaps=_query(con, "forecast_gaps", period_end=period.end),
+            count_warnings=_query(con, "warnings", period_end=period.end),
+            families=_query(con, "families"),
         )

@@ -52,6 +52,7 @@ def context(data: ReportData, lang: Language) -> dict:
     line_years, lines = figures.budget_by_measure(data)
     observations = figures.monitoring(data)
     scores = figures.monitoring_index(data)
+    count_warnings = figures.count_warnings(data)
     shown_measures = {m.no for m in measures} | {line.no for line in lines}
     build = (lang.t("document.build", number=data.build_number, built_at=lang.stamp(data.built_at))
              if data.build_number is not None else lang.t("document.no_build"))
@@ -72,6 +73,9 @@ def context(data: ReportData, lang: Language) -> dict:
         "observations": observations, "warnings": figures.warnings(observations),
         "round": figures.monitoring_round(observations),
         "index_scores": scores, "index_round": figures.index_round(scores),
+        "forecasts": figures.forecasts(data), "forecast_gaps": figures.forecast_gaps(data),
+        "count_warnings": count_warnings,
+        "warnings_round": figures.warnings_round(count_warnings),
         "missing": figures.not_reported(data),
     }
 

@@ -57,6 +57,10 @@ class Names:
         return self._lookup(self.data.indicators, "indicator_code")
 
     @cached_property
+    def _families(self):
+        return self._lookup(self.data.families, "family_code")
+
+    @cached_property
     def _outputs(self):
         return self._lookup(self.data.output_kinds, "output_kind")
 
@@ -76,6 +80,13 @@ class Names:
 
     def region(self, code: str) -> str:
         return self._name(self._regions, code)
+
+    def unit(self, code: str) -> str:
+        """A unit of marts.association_forecasts: a region, or regions summed ('61+79')."""
+        return " + ".join(self.region(part) for part in code.split("+"))
+
+    def family(self, code: str) -> str:
+        return self._name(self._families, code)
 
     def indicator(self, code: str) -> str:
         return self._name(self._indicators, code)

@@ -89,6 +89,30 @@ def test_executed_html_copy(executed, demo_home, name):
     assert 'src="http' not in page  # opens offline: nothing fetched from the internet
 
 
+def test_03_monitoring_shows_the_warnings_of_monitoring_warnings(executed, demo_con):
+    """03-monitoring outlines and lists marts.monitoring_warnings' early warnings (level
+    warning, watch the lesser level), never a rule of its own: on the demo the planted warning
+    (Kyzylorda, conflicts, round 3) and the counts to watch, in the notebook's language."""
+    cells = executed["03-monitoring"].notebook.cells
+    code = "\n".join(c.source for c in cells if c.cell_type == "code")
+    assert "early_warning" not in code.replace('words("early_warning")', "")
+    assert "marts.monitoring_warnings" in code
+    listed = next(c for c in cells if c.cell_type == "code" and "level IN ('warning', 'watch')"
+                  in c.source)
+    html = "".join(o.get("data", {}).get("text/html", "") for o in outputs(listed))
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.DOTALL)[1:]  # below the heading
+    cells_shown = [re.findall(r"<td[^>]*>([^<]*)</td>", row) for row in rows]
+    expected = demo_con.execute(
+        "SELECT w.round, r.region_name_ru, w.level FROM marts.monitoring_warnings AS w "
+        "JOIN staging.stg_regions AS r USING (region_code) WHERE w.level IN ('warning', 'watch') "
+        "ORDER BY w.round, w.level <> 'warning', w.p_value").fetchall()
+    words = {"warning": "предупреждение", "watch": "наблюдение"}  # LANG = "ru"
+    assert [(shown[0].split("-")[0], shown[1], shown[-1]) for shown in cells_shown] == [
+        (str(r), region, words[level]) for r, region, level in expected]
+    assert ("3", "Кызылординская область", "предупреждение") in [
+        (shown[0].split("-")[0], shown[1], shown[-1]) for shown in cells_shown]
+
+
 def test_every_code_has_a_name_in_every_language(in_demo_home):
     from ahual.notebook import LANGUAGES, names
 

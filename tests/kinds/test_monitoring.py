@@ -29,9 +29,17 @@ def test_completeness_names_the_late_and_the_incomplete(demo_con):
 
 
 def test_the_one_early_warning_is_the_planted_one(demo_con):
-    rows = demo_con.execute("SELECT round, region_code, indicator_code, value, earlier_rounds_mean "
-                       "FROM marts.monitoring_indicators WHERE early_warning").fetchall()
+    """Early warnings are marts.monitoring_warnings' (level warning): monitoring_indicators keeps
+    the values, their change and the mean of earlier rounds, and no flag of its own."""
+    rows = demo_con.execute(
+        "SELECT w.round, w.region_code, w.indicator_code, m.value, m.earlier_rounds_mean "
+        "FROM marts.monitoring_warnings AS w JOIN marts.monitoring_indicators AS m "
+        "USING (round, region_code, indicator_code) WHERE w.level = 'warning'").fetchall()
     assert rows == [(3, "43", "CONFLICTS", 9, 0.5)]
+    columns = {row[0] for row in demo_con.execute(
+        "DESCRIBE marts.monitoring_indicators").fetchall()}
+    assert {"value", "change_vs_previous", "earlier_rounds_mean"} <= columns
+    assert "early_warning" not in columns
 
 
 def test_change_vs_previous_is_the_difference_with_the_previous_round(demo_con):

@@ -43,13 +43,15 @@ def _progress() -> pd.DataFrame:
 
 
 def _monitoring() -> pd.DataFrame:
+    # early_warning and warning_level are marts.monitoring_warnings' (report_monitoring.sql)
     return _frame([
-        (2, "75", "CONFLICTS", 9.0, 6.0, True),
-        (2, "75", "OUTREACH", 42.0, -3.0, False),
-        (2, "15", "ADMIN_CASES", 7.0, 5.0, True),
-        (2, "35", "LIQUIDATED", None, None, False),
-        (2, "31", "MEDIA", 1520.0, 120.0, False),
-    ], "round region_code indicator_code value change_vs_previous early_warning")
+        (2, "75", "CONFLICTS", 9.0, 6.0, True, "warning"),
+        (2, "75", "OUTREACH", 42.0, -3.0, False, None),
+        (2, "15", "ADMIN_CASES", 7.0, 5.0, True, "warning"),
+        (2, "35", "LIQUIDATED", None, None, False, "not reported"),
+        (2, "31", "MEDIA", 1520.0, 120.0, False, None),
+        (2, "35", "CONFLICTS", 3.0, 2.0, False, "watch"),
+    ], "round region_code indicator_code value change_vs_previous early_warning warning_level")
 
 
 def _names(rows: dict[str, tuple[str, str, str]], key: str) -> pd.DataFrame:

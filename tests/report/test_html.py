@@ -189,6 +189,25 @@ def test_early_warnings_are_listed_and_flagged(pages):
     assert "Early warnings, round 2" in text
     assert "Almaty city · Conflicts on religious grounds: 9 (+6 on the previous round)" in text
     assert page.count('class="flagged"') == 2
+    alerts = page.split('<ul class="alerts">', 1)[1].split("</ul>", 1)[0]
+    assert re.findall(r'<li data-region="(\d+)" data-code="([A-Z_]+)"', alerts) == [
+        ("75", "CONFLICTS"), ("15", "ADMIN_CASES")]
+    # a count to watch, marts.monitoring_warnings' lesser level, is marked but is no warning
+    row = page.split('<tr data-region="35" data-code="CONFLICTS">', 1)[1].split("</tr>", 1)[0]
+    assert '<span class="badge warn">watch</span>' in row
+
+
+@pytest.mark.parametrize(("lang", "new_rule", "old_rule"), [
+    ("en", ("negative binomial", "below 0.001", "below 0.025"), ("1.5 times",)),
+    ("ru", ("отрицательное биномиальное", "менее 0,001", "менее 0,025"), ("1,5 раза",)),
+    ("kk", ("теріс биномдық", "0,001-ден аз", "0,025-тен аз"), ("1,5 есе",)),
+])
+def test_the_early_warning_rule_is_the_probability_one(pages, lang, new_rule, old_rule):
+    """What the highlights say an early warning is: marts.monitoring_warnings' rule, not the old
+    fixed one (1.5 times and 3 above the region's earlier mean)."""
+    text = " ".join(Page(pages[lang]).visible.split())
+    assert all(words in text for words in new_rule), lang
+    assert not any(words in text for words in old_rule), lang
 
 
 def test_empty_report_says_nothing_to_report_instead_of_tables():
