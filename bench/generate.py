@@ -47,21 +47,35 @@ def size_label(rows: int) -> str:
     return str(rows)
 
 
-def survey(directory: Path, rows: int) -> Path:
-    """Write survey_<size>.csv and survey_<size>.codebook.csv (skipped if already there)."""
+def variables(questions: int = len(VARIABLES)) -> list[str]:
+    return (S01_VARIABLES + [f"q{k:02d}" for k in range(5, questions + 1)])[:questions]
+
+
+def survey(directory: Path, rows: int, questions: int = len(VARIABLES),
+           gaps: bool = False) -> Path:
+    """Write survey_<size>[x<questions>][-gaps].csv and its codebook (skipped if already
+    there). `gaps`: as real files have them, 1 respondent in 500 at weight 0 (accepted, not
+    estimated) and about 1% of answers empty."""
     import duckdb
 
     directory.mkdir(parents=True, exist_ok=True)
-    path = directory / f"survey_{size_label(rows)}.csv"
-    codebook(path.with_name(f"{path.stem}.codebook.csv"))
+    shape = "" if questions == len(VARIABLES) else f"x{questions}"
+    path = directory / f"survey_{size_label(rows)}{shape}{'-gaps' if gaps else ''}.csv"
+    codebook(path.with_name(f"{path.stem}.codebook.csv"), questions)
     if path.exists():
         return path
     regions = "[" + ", ".join(map(str, REGIONS_2007)) + "]"
+    empty = "WHEN hash(i, {k}) % 100 = 0 THEN NULL " if gaps else ""
     answers = ",\n".join(
-        f"CASE WHEN hash(i, {k}) % 100 < 6 THEN 9 ELSE 1 + (hash(i, {k}) // 100) % 5 END "
-        f"AS {variable}" for k, variable in enumerate(VARIABLES, 1))
+        f"CASE {empty.format(k=k)}WHEN hash(i, {k}) % 100 < 6 + {int(gaps)} THEN 9 "
+        f"ELSE 1 + (hash(i, {k}) // 100) % 5 END AS {variable}"
+        for k, variable in enumerate(variables(questions), 1))
+    weight = "round(0.3 + (hash(i, 1003) % 17000) / 10000.0, 4)"
+    if gaps:
+        weight = f"CASE WHEN hash(i, 1004) % 500 = 0 THEN 0 ELSE {weight} END"
     partial = path.with_suffix(".csv.partial")
     with duckdb.connect() as con:
+        con.execute("SET enable_progress_bar = false")
         con.execute(f"""
             COPY (
                 SELECT
@@ -72,7 +86,7 @@ def survey(directory: Path, rows: int) -> Path:
                     psu + 1                                                 AS psu,
                     1 + hash(i, 1001) % 2                                   AS sex,
                     18 + hash(i, 1002) % 68                                 AS age,
-                    round(0.3 + (hash(i, 1003) % 17000) / 10000.0, 4)       AS weight,
+                    {weight}                                                AS weight,
                     {answers}
                 FROM (SELECT range AS i, range // {CLUSTER} AS psu FROM range({rows}))
                 ORDER BY i
@@ -81,7 +95,7 @@ def survey(directory: Path, rows: int) -> Path:
     return path
 
 
-def codebook(path: Path) -> Path:
+def codebook(path: Path, questions: int = len(VARIABLES)) -> Path:
     if path.exists():
         return path
     with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -90,7 +104,7 @@ def codebook(path: Path) -> Path:
                       "missing"])
         out.writerow(["sex", "Sex", 1, "male", "мужской", "ер", ""])
         out.writerow(["sex", "Sex", 2, "female", "женский", "әйел", ""])
-        for number, variable in enumerate(VARIABLES, 1):
+        for number, variable in enumerate(variables(questions), 1):
             question = f"Synthetic five-point question {number} (benchmark data)"
             for code, (en, ru, kk) in CODES.items():
                 out.writerow([variable, question, code, en, ru, kk,

@@ -252,7 +252,7 @@ WORDS: dict[str, dict[str, str]] = {
                     "en": "Flags raised by each rule, round by round"},
     "fixed_rule": {"kk": "бұрынғы ереже (өз орташасынан 1,5 есе және +3)",
                    "ru": "прежнее правило (в 1,5 раза и на 3 выше своего среднего)",
-                   "en": "today's rule (1.5 times and 3 above its own mean)"},
+                   "en": "old rule (1.5 times and 3 above its own mean)"},
     "flags": {"kk": "белгілер саны", "ru": "число сигналов", "en": "number of flags"},
     "on_the_demo": {"kk": "Демонстрациялық деректерде", "ru": "На демонстрационных данных",
                     "en": "On the demo"},

@@ -86,6 +86,8 @@ def load_and_build(con, accepted: list[check_step.Checked], force: bool = False
     try:
         with store.transaction(con):
             outcomes = [_insert(con, checked) for checked in accepted]
+            if len(accepted) == 1:  # in DuckDB now: free the memory before the build
+                accepted[0].parsed.tables = {}  # (a refused batch of several is retried)
             return _build(con, force), outcomes
     except BuildRefused as refusal:  # rolled back
         return refusal, []
@@ -97,9 +99,7 @@ def _insert(con, checked: check_step.Checked) -> FileOutcome:
                                   sha256=c.sha256, load_key=c.load_key,
                                   loaded_as=c.loaded_as_json, size=c.size,
                                   tables=checked.parsed.tables, flow_run_id=_flow_run_id())
-    rows = checked.parsed.rows
-    checked.parsed.tables = {}  # in DuckDB now: free the memory before the build
-    return FileOutcome(c.path.name, c.kind.name, "loaded", rows=rows,
+    return FileOutcome(c.path.name, c.kind.name, "loaded", rows=checked.parsed.rows,
                        batch_id=batch_id, warnings=checked.warnings,
                        data_docs=checked.data_docs, summary=checked.parsed.summary)
 
@@ -176,12 +176,14 @@ def ensure_writer_limit() -> None:
 
 
 def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]], *,
-                      force: bool = False,
+                      force: bool = False, build: bool = False,
                       after: Callable[[list[Candidate], IngestResult], None] | None = None
                       ) -> IngestResult:
     """The gate for received files of any kinds, then one build and one publish. `gather`
     lists the files once this run is the only writer (two inbox runs never take the same
-    file); `after` runs before the writer lets go (the inbox moves its files aside)."""
+    file); `after` runs before the writer lets go (the inbox moves its files aside). The marts
+    are built when a file was accepted, when asked (`build`: models whose code changed since
+    the last build are rebuilt; `force`: all of them), or when a load is not yet built."""
     from ahual.gate.validation import data_docs_once
 
     result = IngestResult()
@@ -229,7 +231,7 @@ def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]]
                         checked.warnings))
                 else:
                     accepted.append(checked)
-            if accepted or force or _behind(con):
+            if accepted or build or force or _behind(con):
                 result.build, loaded, result.refused_build = _commit(con, accepted, force)
                 result.outcomes += loaded
             con.execute("CHECKPOINT")
@@ -391,7 +393,7 @@ def ingest(kind: str, files: list[str], options: dict | None = None):
 def build_marts(force: bool = False):
     """Bring the marts up to date with what is loaded and publish them (`force`: rebuild
     every model even if nothing changed)."""
-    result = ingest_candidates(warehouse(), reference_candidates, force=force)
+    result = ingest_candidates(warehouse(), reference_candidates, force=force, build=True)
     result.outcomes = [o for o in result.outcomes if o.status != "unchanged"]
     if result.build is None or not result.build.changed:
         say(f"marts up to date: nothing changed since the published build "
@@ -405,6 +407,10 @@ def ingest_inbox():
     """Ingest every complete file waiting in AHUAL_HOME/inbox/, then move it aside."""
     from ahual.ops import inbox
 
+    if not inbox.waiting(settings.home().inbox).anything:
+        # Nothing there: answered without taking the writer, which another run may hold.
+        say("inbox: nothing waiting")
+        return Completed(message="inbox: nothing waiting", data=IngestResult())
     found = {}
 
     def gather() -> list[Candidate]:

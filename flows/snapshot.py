@@ -217,30 +217,47 @@ def diff_folders(a_folder: Path, b_folder: Path) -> list[str]:
             if not (a.exists() and b.exists()):
                 lines.append(f"  {mart}: only in {(a if a.exists() else b).parent.name}")
                 continue
+            columns = [_columns(con, str(p)) for p in (a, b)]
+            common = [c for c in columns[0] if c in columns[1]]
             key = [k for k in mart_spec(mart).get("key", []) if k.isidentifier()]
-            counts = _key_diff(con, str(a), str(b), key)
+            if not set(key) <= set(common):
+                key = []  # a key column came or went: compare whole rows of what both have
+            counts = _key_diff(con, str(a), str(b), key, common)
             lines.append(f"  {mart}: {counts['rows_a']} -> {counts['rows_b']} rows: "
                          f"+{counts['added']} added, -{counts['removed']} removed, "
                          f"~{counts['changed']} changed")
+            for label, found in (("columns added", [c for c in columns[1] if c not in common]),
+                                 ("columns removed", [c for c in columns[0] if c not in common])):
+                if found:
+                    lines.append(f"      {label} (rows compared without them): "
+                                 f"{', '.join(found)}")
             for label in ("added", "removed", "changed"):
                 for example in counts[f"{label}_keys"]:
                     lines.append(f"      {label}: {example}")
     return lines
 
 
-def _key_diff(con: duckdb.DuckDBPyConnection, a: str, b: str, key: list[str]) -> dict:
-    """Rows added, removed and changed between two Parquet files of one mart, by its key (a
-    mart without a key compares whole rows: a changed row is one removed and one added)."""
+def _columns(con: duckdb.DuckDBPyConnection, path: str) -> list[str]:
+    return [c[0] for c in con.execute("SELECT * FROM read_parquet(?) LIMIT 0", [path]).description]
+
+
+def _key_diff(con: duckdb.DuckDBPyConnection, a: str, b: str, key: list[str],
+              columns: list[str]) -> dict:
+    """Rows added, removed and changed between two Parquet files of one mart, by its key, over
+    the `columns` both have (a mart without a key compares whole rows: a changed row is one
+    removed and one added)."""
     rows = [store.one(con, "SELECT count(*) FROM read_parquet(?)", [p])[0]
             for p in (a, b)]
+    column_list = ", ".join(f'"{c}"' for c in columns)
     if not key:
-        sql = store.query("snapshot_diff_rows")
+        sql = store.query("snapshot_diff_rows").format(columns=column_list)
         added, removed = store.one(con, sql, [a, b])
         return {"rows_a": rows[0], "rows_b": rows[1], "added": added, "removed": removed,
                 "changed": 0, "added_keys": [], "removed_keys": [], "changed_keys": []}
     key_list = ", ".join(f'"{k}"' for k in key)
     key_text = ", ".join(f'"{k}"::varchar' for k in key)
-    sql = store.query("snapshot_diff_keys").format(key=key_list, key_text=key_text)
+    sql = store.query("snapshot_diff_keys").format(key=key_list, key_text=key_text,
+                                                   columns=column_list)
     found = con.execute(sql, [a, b]).fetchall()
     out = {"rows_a": rows[0], "rows_b": rows[1], "added": 0, "removed": 0, "changed": 0,
            "added_keys": [], "removed_keys": [], "changed_keys": []}

@@ -16,6 +16,7 @@ transaction: the caller decides what a build is committed with.
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import importlib
 import json
@@ -57,6 +58,20 @@ class Model:
     def source(self) -> str:
         return self.path.read_text(encoding="utf-8")
 
+    def code(self) -> str:
+        """What decides this model's rows besides its inputs: its text and, for a Python
+        model, its `queries/model_<name>_*.sql` and the `ahual.warehouse` helper modules it
+        imports (their change rebuilds it, as a changed SQL model's does)."""
+        text = self.source()
+        if not self.is_python:
+            return text
+        parts = [text]
+        for query in sorted((MODELS_ROOT / "queries").glob(f"model_{self.name}_*.sql")):
+            parts.append(query.read_text(encoding="utf-8"))
+        for helper in sorted(_helpers(text)):
+            parts.append((MODELS_ROOT / f"{helper}.py").read_text(encoding="utf-8"))
+        return "\n".join(parts)
+
     @cached_property
     def reads(self) -> frozenset[str]:
         if self.is_python:
@@ -81,6 +96,16 @@ class Model:
             return
         con.execute(f"CREATE OR REPLACE {self.materialized.upper()} {self.table} AS\n"
                     f"{self.source()}")
+
+
+def _helpers(text: str) -> set[str]:
+    """The `ahual.warehouse` modules a Python model imports, but the store (which only
+    opens connections and reads query files)."""
+    found = set()
+    for node in ast.walk(ast.parse(text)):
+        if isinstance(node, ast.ImportFrom) and node.module == "ahual.warehouse":
+            found.update(alias.name for alias in node.names)
+    return {name for name in found if name != "store"}
 
 
 def tables_read(sql: str, where: str = "model") -> set[str]:
@@ -163,7 +188,7 @@ def fingerprints(models: Mapping[str, Model], sources: Mapping[str, str],
     for model in build_order(models, set(sources)):
         reads = sorted(model.reads)
         hashes[model.table] = _digest(
-            model.table, model.source(), extra.get(model.table, ""),
+            model.table, model.code(), extra.get(model.table, ""),
             *(f"{r}={hashes.get(r) or sources[r]}" for r in reads))
     return hashes
 

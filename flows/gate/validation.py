@@ -8,6 +8,7 @@ so an analyst can open in a browser why a file was rejected.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -49,6 +50,11 @@ def load_suite(path: str) -> dict:
 
 _contexts: dict[str, object] = {}  # GX project root -> its file context
 _checkpoints: dict[tuple[str, str], tuple[str, object]] = {}  # (root, suite) -> (text, checkpoint)
+# A validation's outcome is a function of the suite and the rows: the same file validated again
+# in this process (the national reference reports, in every new AHUAL_HOME; a build's marts
+# when the same inputs are built again) reuses it. Its result is still stored and shown.
+_results: dict[tuple, list] = {}
+CACHED_ROWS = 200_000  # larger frames are validated each time (hashing them costs too)
 _docs_depth = 0  # open `data_docs_once()` scopes in this process
 _docs_pending: dict[str, list] = {}  # root -> result and suite identifiers to render
 
@@ -162,6 +168,7 @@ def validate(frame: pd.DataFrame, suite: str, file_name: str, *, kind: str | Non
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
         ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
     )
     from great_expectations.exceptions import (
         ResourceFreshnessAggregateError,
@@ -170,20 +177,30 @@ def validate(frame: pd.DataFrame, suite: str, file_name: str, *, kind: str | Non
 
     from ahual.gate import data_docs
 
-    checkpoint = _checkpoint(suite)
+    checkpoint = _checkpoint(suite)  # also registers the suite that Data Docs will show
     batch = frame.reset_index(drop=True)
     run_id = RunIdentifier(run_name=run_name(kind or suite, file_name, sha256),
                            run_time=datetime.now(UTC))
-    try:
-        result = checkpoint.run(batch_parameters={"dataframe": batch}, run_id=run_id)
-    except (ResourceFreshnessAggregateError, ResourceFreshnessError):
-        # Another process re-registered the suite since we cached it.
-        checkpoint = _checkpoint(suite, refresh=True)
-        result = checkpoint.run(batch_parameters={"dataframe": batch}, run_id=run_id)
+    known = _signature(suite, batch, kind, sha256) if sha256 else None
+    if known in _results:
+        runs = [(ValidationResultIdentifier(key.expectation_suite_identifier, run_id,
+                                            key.batch_identifier), copy.deepcopy(run))
+                for key, run in _results[known]]
+        for _, run in runs:
+            run.meta["run_id"] = run_id
+    else:
+        try:
+            result = checkpoint.run(batch_parameters={"dataframe": batch}, run_id=run_id)
+        except (ResourceFreshnessAggregateError, ResourceFreshnessError):
+            # Another process re-registered the suite since we cached it.
+            checkpoint = _checkpoint(suite, refresh=True)
+            result = checkpoint.run(batch_parameters={"dataframe": batch}, run_id=run_id)
+        runs = list(result.run_results.items())
+        _remember(known, runs)
     context = _context(settings.home().gx)
     pending = _docs_pending.setdefault(str(settings.home().gx), [])
     pages = []
-    for key, run in result.run_results.items():
+    for key, run in runs:
         data_docs.name_result(run, file_name=file_name, sha256=sha256, kind=kind or suite)
         context.validation_results_store.set(key, run)
         pending += [key, ExpectationSuiteIdentifier(name=run.suite_name)]
@@ -193,8 +210,25 @@ def validate(frame: pd.DataFrame, suite: str, file_name: str, *, kind: str | Non
         _build_pending_docs()
     page = (unquote(pages[0].removeprefix("file://")) if pages
             else str(settings.home().data_docs_index))
-    return _outcome([r for run in result.run_results.values() for r in run.results], batch,
-                    file_name, page)
+    return _outcome([r for _, run in runs for r in run.results], batch, file_name, page)
+
+
+def _signature(suite: str, batch: pd.DataFrame, *also) -> tuple | None:
+    """What a validation's outcome depends on: the suite's text and the rows, their columns
+    and types (None: too large to be worth remembering)."""
+    if len(batch) > CACHED_ROWS:
+        return None
+    digest = hashlib.sha256(repr([(str(c), str(t)) for c, t in batch.dtypes.items()]).encode())
+    digest.update(pd.util.hash_pandas_object(batch, index=False).to_numpy().tobytes())
+    return (suite_file(suite).read_text(encoding="utf-8"), *also, digest.hexdigest())
+
+
+def _remember(known: tuple | None, value) -> None:
+    if known is None:
+        return
+    if len(_results) >= 512:
+        _results.clear()
+    _results[known] = value
 
 
 _in_memory: dict[str, tuple[str, object]] = {}  # suite -> (its text, its validation definition)
@@ -204,35 +238,46 @@ def validate_in_memory(frame: pd.DataFrame, suite: str, name: str) -> Validation
     """The same check, in an ephemeral GX context: nothing stored, no Data Docs page. For the
     marts of a build (their results go to raw.builds and the snapshot manifest): a build checks
     a dozen marts, and storing each result cost more than the check."""
+    batch = frame.reset_index(drop=True)
+    known = _signature(suite, batch, "in memory")
+    results = _results.get(known) if known else None
+    if results is None:
+        results = _in_memory_definition(suite).run(
+            batch_parameters={"dataframe": batch},
+            result_format={"result_format": "SUMMARY", "partial_unexpected_count": SAMPLE_ROWS}
+        ).results
+        _remember(known, results)
+    return _outcome(results, batch, name, None)
+
+
+def _in_memory_definition(suite: str):
+    """The suite's validation definition in the process's ephemeral GX context (again when the
+    suite file changes)."""
     import great_expectations as gx
 
     text = suite_file(suite).read_text(encoding="utf-8")
     cached = _in_memory.get(suite)
-    if cached is None or cached[0] != text:
-        if "ephemeral" not in _contexts:
-            context = gx.get_context(mode="ephemeral")
-            context.variables.progress_bars = {"globally": False}
-            context.data_sources.add_pandas("ahual")
-            _contexts["ephemeral"] = context
-        context = _contexts["ephemeral"]
-        spec = json.loads(text)
-        name = f"{spec['name']}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
-        source = context.data_sources.get("ahual")
-        try:
-            asset = source.get_asset(name)
-        except LookupError:
-            asset = source.add_dataframe_asset(name)
-        batch = asset.add_batch_definition_whole_dataframe(f"whole table {len(_in_memory)}")
-        spec["name"] = name
-        definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(
-            name=name, data=batch, suite=context.suites.add_or_update(
-                gx.ExpectationSuite(**spec))))
-        _in_memory[suite] = cached = (text, definition)
-    batch_frame = frame.reset_index(drop=True)
-    result = cached[1].run(batch_parameters={"dataframe": batch_frame},
-                           result_format={"result_format": "SUMMARY",
-                                          "partial_unexpected_count": SAMPLE_ROWS})
-    return _outcome(result.results, batch_frame, name, None)
+    if cached is not None and cached[0] == text:
+        return cached[1]
+    if "ephemeral" not in _contexts:
+        context = gx.get_context(mode="ephemeral")
+        context.variables.progress_bars = {"globally": False}
+        context.data_sources.add_pandas("ahual")
+        _contexts["ephemeral"] = context
+    context = _contexts["ephemeral"]
+    spec = json.loads(text)
+    spec["name"] = f"{spec['name']}-{hashlib.sha256(text.encode()).hexdigest()[:8]}"
+    source = context.data_sources.get("ahual")
+    try:
+        asset = source.get_asset(spec["name"])
+    except LookupError:
+        asset = source.add_dataframe_asset(spec["name"])
+    batch = asset.add_batch_definition_whole_dataframe(f"whole table {len(_in_memory)}")
+    definition = context.validation_definitions.add_or_update(gx.ValidationDefinition(
+        name=spec["name"], data=batch, suite=context.suites.add_or_update(
+            gx.ExpectationSuite(**spec))))
+    _in_memory[suite] = text, definition
+    return definition
 
 
 def _outcome(results, batch: pd.DataFrame, file_name: str, page: str | None

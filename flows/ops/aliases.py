@@ -446,7 +446,7 @@ def retry_run(folders: list[str]):
         return IngestResult()
     candidates = [receive(r.path, kind_named(r.entry.kind), r.options) for r in chosen]
     result = pipeline.ingest_candidates(pipeline.warehouse(),
-                                        pipeline.reference_candidates() + candidates)
+                                        lambda: pipeline.reference_candidates() + candidates)
     names = {c.path.name for c in candidates}
     result.outcomes = [o for o in result.outcomes if o.file in names]
     return result

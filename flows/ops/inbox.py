@@ -39,6 +39,10 @@ class Waiting:
     candidates: list[Candidate] = field(default_factory=list)
     not_ready: list[FileOutcome] = field(default_factory=list)  # still being written, or misplaced
 
+    @property
+    def anything(self) -> bool:
+        return bool(self.candidates or self.not_ready)
+
 
 def folders(root: Path) -> list[tuple[str, Path, object]]:
     """(kind, folder, options) of every inbox folder there is (sub-folders named as the kind's

@@ -64,3 +64,19 @@ def test_diff_between_two_snapshots(demo_copy, capsys):
     assert "2008Q4 -> 2009Q1" in out
     assert "registrations: 700 -> 1052 rows: +352 added, -0 removed, ~0 changed" in out
     assert "added: as_of=2009-01-01, region_code=11, confession_code=" in out
+
+
+def test_a_diff_across_a_column_that_came_or_went_compares_what_both_have(demo_copy, capsys):
+    """A mart that gained a column between two quarters (the old early-warning flag left
+    monitoring_indicators) is compared on the columns both have, and says which differ."""
+    import pyarrow as pa
+
+    first = snapshot("2008Q4", today=date(2010, 1, 1)).folder
+    second = snapshot("2009Q1", today=date(2010, 1, 1)).folder
+    path = first / "registrations.parquet"
+    table = pq.read_table(path)
+    pq.write_table(table.append_column("early_warning", pa.array([False] * len(table))), path)
+    assert main(["snapshot", "--diff", first.name, second.name]) == 0
+    out = capsys.readouterr().out
+    assert "registrations: 700 -> 1052 rows: +352 added, -0 removed, ~0 changed" in out
+    assert "columns removed (rows compared without them): early_warning" in out

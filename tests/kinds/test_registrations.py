@@ -6,6 +6,7 @@ import json
 
 import duckdb
 
+from ahual import build as build_step
 from ahual import settings
 from ahual.cli import main
 from tests.helpers import write_csv, write_xlsx
@@ -141,6 +142,23 @@ def test_a_build_with_nothing_new_is_skipped_unless_forced(home, tmp_path, capsy
     assert published("SELECT count(*) FROM raw.builds")[0][0] == builds
     assert main(["build", "--force"]) == 0
     assert published("SELECT count(*) FROM raw.builds")[0][0] == builds + 1
+
+
+def test_a_build_rebuilds_what_new_code_changed_without_a_new_file(home, tmp_path, monkeypatch,
+                                                                   capsys):
+    # After an upgrade nothing new arrives, yet a model's code (here its suite) changed.
+    assert main(["ingest", "registrations", str(write_csv(tmp_path / "akmola.csv", GOOD))]) == 0
+    builds = published("SELECT count(*) FROM raw.builds")[0][0]
+    real = build_step.mart_suites
+    monkeypatch.setattr(build_step, "mart_suites", lambda: {
+        **real(), "marts.registration_rates": real()["marts.registration_rates"] + " "})
+    assert main(["ingest", "registrations", str(tmp_path / "akmola.csv")]) == 0  # a no-op
+    assert published("SELECT count(*) FROM raw.builds")[0][0] == builds
+    assert main(["build"]) == 0
+    [(rebuilt,)] = published("SELECT rebuilt FROM raw.builds ORDER BY build_id DESC LIMIT 1")
+    rebuilt = json.loads(rebuilt)  # it and what reads it, nothing upstream
+    assert "marts.registration_rates" in rebuilt and "marts.registrations" not in rebuilt
+    assert "marts up to date" not in capsys.readouterr().out
 
 
 def test_refusing_the_same_file_again_keeps_one_quarantine_entry(home, tmp_path):

@@ -114,3 +114,29 @@ def test_each_validation_is_named_by_its_file_and_the_reason_links_its_page(home
     assert "__none__" not in html and "&lt;DATAFRAME&gt;" not in html
     assets = [line for line in html.splitlines() if "<script" in line or "<link" in line]
     assert not any("://" in line for line in assets)  # every asset ships with the site
+
+
+def test_the_same_rows_are_judged_once_per_process_and_stored_in_every_home(tmp_path,
+                                                                            monkeypatch):
+    import great_expectations as gx
+
+    runs = []
+    real_run = gx.Checkpoint.run
+    monkeypatch.setattr(gx.Checkpoint, "run", lambda self, *a, **k: runs.append(1) or
+                        real_run(self, *a, **k))
+    bad = rows(tmp_path, "bad.csv", BAD)
+    outcomes = []
+    for name in ("first", "second"):
+        monkeypatch.setenv("AHUAL_HOME", str(tmp_path / name))
+        outcomes.append(validation.validate(bad, "registrations", "bad.csv",
+                                            kind="registrations", sha256="ab" * 32))
+        assert Path(outcomes[-1].data_docs).is_file()  # its page, in this home
+        assert len(stored_results()) == 1
+    assert len(runs) == 1
+    assert [p.plain() for p in outcomes[0].problems] == [p.plain() for p in outcomes[1].problems]
+    assert not outcomes[1].success
+    # other rows under the same name are judged afresh
+    other = bad.assign(associations=7)
+    validation.validate(other, "registrations", "bad.csv", kind="registrations",
+                        sha256="ab" * 32)
+    assert len(runs) == 2

@@ -117,8 +117,8 @@ def test_confession_forms_resolve(label, code):
 
 
 def test_labels_the_catalogues_treat_as_unknown_stay_unknown():
-    """tests/test_bad_inputs.py, test_ingest_registrations.py and the demo's refused file rely on
-    these; an alias must never make them load."""
+    """tests/e2e/test_bad_inputs.py, tests/kinds/test_registrations.py and the demo's refused
+    file rely on these; an alias must never make them load."""
     for label in ("Akmolla Region", "Zhambl Region", "Nowhere"):
         assert vocabulary("region").resolve(label) is None, label
     for label in ("Jedi", "Martians", "Marsians"):

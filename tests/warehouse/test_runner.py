@@ -3,6 +3,7 @@ layers are kept, only what changed is rebuilt, and what a removed model left is 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -127,3 +128,55 @@ def test_the_project_models_parse_and_order():
     assert order.index("core.registration_counts") < order.index("marts.registrations")
     assert all(m.layer == "staging" for m in found.values()
                if any(r.startswith("raw.") for r in m.reads))
+
+
+def _python_models() -> list[runner.Model]:
+    return [m for m in runner.discover().values() if m.is_python]
+
+
+def test_a_python_model_reads_what_its_queries_read():
+    """A Python model's SQL is in warehouse/queries/model_<name>_*.sql (its inputs, and the
+    queries that write its comparison or backtest from the built mart): the tables they read,
+    besides the mart itself, are exactly its READS, which the runner orders the build by."""
+    queries = runner.MODELS_ROOT / "queries"
+    python = _python_models()
+    assert {m.name for m in python} >= {"study_estimates", "monitoring_warnings",
+                                        "association_forecasts"}
+    owned = set()
+    for model in python:
+        files = sorted(queries.glob(f"model_{model.name}_*.sql"))
+        assert files, f"{model.table} has no warehouse/queries/model_{model.name}_*.sql"
+        owned |= set(files)
+        read = set().union(*(runner.tables_read(f.read_text(encoding="utf-8"), f.name)
+                             for f in files))
+        assert read - {model.table} == model.reads, model.table
+    assert set(queries.glob("model_*.sql")) == owned  # each belongs to a Python model
+
+
+def test_python_models_keep_no_sql_of_their_own():
+    """No SELECT of a warehouse table is written in a Python model or its helpers."""
+    select = re.compile(r"\bselect\b[^;]{0,600}?\bfrom\s+(raw|staging|core|marts|reference)\.",
+                        re.IGNORECASE)
+    helpers = [runner.MODELS_ROOT / "forecasting.py", runner.MODELS_ROOT / "control_limits.py"]
+    for path in [m.path for m in _python_models()] + helpers:
+        found = select.search(path.read_text(encoding="utf-8"))
+        assert found is None, (f"{path.name} holds SQL ({found.group(0)[:60]!r}...): move it "
+                               "to warehouse/queries/model_*.sql")
+
+
+def test_a_python_models_fingerprint_covers_its_queries_and_helpers():
+    """Changing a `model_<name>_*.sql` or a helper such as forecasting.py rebuilds the model:
+    both are part of the code its fingerprint is taken over."""
+    queries = runner.MODELS_ROOT / "queries"
+    for model in _python_models():
+        code = model.code()
+        for query in queries.glob(f"model_{model.name}_*.sql"):
+            assert query.read_text(encoding="utf-8") in code, (model.table, query.name)
+    helpers = {m.name: m.code() for m in _python_models()}
+    forecasting = (runner.MODELS_ROOT / "forecasting.py").read_text(encoding="utf-8")
+    control = (runner.MODELS_ROOT / "control_limits.py").read_text(encoding="utf-8")
+    assert forecasting in helpers["association_forecasts"]
+    assert control in helpers["monitoring_warnings"]
+    assert forecasting not in helpers["study_estimates"]
+    store = (runner.MODELS_ROOT / "store.py").read_text(encoding="utf-8")
+    assert store not in helpers["study_estimates"]  # opening connections decides no row

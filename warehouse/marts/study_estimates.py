@@ -55,6 +55,9 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from ahual.warehouse import store
+
+# what warehouse/queries/model_study_estimates_*.sql read (the runner orders by it)
 READS = ("core.survey_respondents", "core.survey_categories", "core.survey_batches",
          "staging.stg_survey_answers", "staging.stg_studies")
 CONFIDENCE = 0.95
@@ -300,26 +303,19 @@ def _beta(p, v, df, n_rows, alpha):
 
 
 def build(con) -> pa.Table:
-    studies = con.sql(
-        "SELECT b.study_id, b.batch_id, s.lonely_psu, s.interval, s.title_en, s.fieldwork_end "
-        "FROM core.survey_batches AS b JOIN staging.stg_studies AS s USING (study_id) "
-        "WHERE b.is_current ORDER BY b.study_id").fetchall()
+    studies = con.sql(store.query("model_study_estimates_studies")).fetchall()
     parts = [_study(con, *study) for study in studies]
     return pa.concat_tables(parts) if parts else _table({}, empty=True)
 
 
 def _study(con, study_id, batch_id, lonely, method, title_en, fieldwork_end) -> pa.Table:
-    rows = con.sql(
-        "SELECT source_row, weight, stratum, psu, region_code, sex, age_group, weights_used "
-        "FROM core.survey_respondents WHERE batch_id = $batch ORDER BY source_row",
-        params={"batch": batch_id}).to_arrow_table()
+    rows = con.sql(store.query("model_study_estimates_respondents"),
+                   params={"batch": batch_id}).to_arrow_table()
     design = Design(rows, lonely)
     weights_used = "; ".join(sorted(pc.unique(rows.column("weights_used")).to_pylist()))
     del rows
-    categories = con.sql(
-        "SELECT variable, code, label_kk, label_ru, label_en FROM core.survey_categories "
-        "WHERE study_id = $study ORDER BY variable, code",
-        params={"study": study_id}).to_arrow_table().to_pydict()
+    categories = con.sql(store.query("model_study_estimates_categories"),
+                         params={"study": study_id}).to_arrow_table().to_pydict()
     by_variable: dict[str, list[int]] = {}
     labels = {}
     for i, (variable, code) in enumerate(zip(categories["variable"], categories["code"],
@@ -328,11 +324,10 @@ def _study(con, study_id, batch_id, lonely, method, title_en, fieldwork_end) -> 
         labels[(variable, code)] = (categories["label_kk"][i], categories["label_ru"][i],
                                     categories["label_en"][i])
     columns: dict[str, list] = {}
+    answers_sql = store.query("model_study_estimates_answers")
     for variable, codes in by_variable.items():
-        answers = con.sql(
-            "SELECT source_row, code FROM staging.stg_survey_answers "
-            "WHERE batch_id = $batch AND variable = $variable",
-            params={"batch": batch_id, "variable": variable}).to_arrow_table()
+        answers = con.sql(answers_sql,
+                          params={"batch": batch_id, "variable": variable}).to_arrow_table()
         source_rows = answers.column("source_row").to_numpy().astype(np.int64)
         codes_given = answers.column("code").to_numpy().astype(np.int64)
         del answers

@@ -1,8 +1,8 @@
 -- Keys added, removed and changed between two snapshots of one mart ($1 then $2), with up to
 -- five examples of each. {key} is the mart's key columns and {key_text} the same as text, from
--- its .yml (flows/snapshot.py).
-with a as (select * from read_parquet($1)),
-b as (select * from read_parquet($2)),
+-- its .yml; {columns} the columns both snapshots have (flows/snapshot.py).
+with a as (select {columns} from read_parquet($1)),
+b as (select {columns} from read_parquet($2)),
 a_keys as (select distinct {key} from a),
 b_keys as (select distinct {key} from b),
 removed as (select * from a_keys except select * from b_keys),
