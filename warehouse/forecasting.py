@@ -270,33 +270,33 @@ def _flat(h: History) -> None:
                           "uncertainty can be estimated from a history that never changed")
 
 
-def fit_naive(h: History, when: Sequence[date]) -> Forecast:
+def _random_walk(h: History, when: Sequence[date], what: str, trend: str | None):
+    """statsmodels' ARIMA(0,1,0) on the history's grid (with `trend="t"`, the drift, fitted;
+    without, nothing to fit): its result, the forecast to the last of `when`, the number of
+    changes and their span, and the steps ahead of each of `when`."""
     from statsmodels.tsa.arima.model import ARIMA
 
-    _require_grid(h, "the random walk")
+    _require_grid(h, what)
     _flat(h)
-    m, _ = _changes(h)
+    m, span = _changes(h)
     ahead = _steps_ahead(h, when)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        result = ARIMA(_grid(h), order=(0, 1, 0), concentrate_scale=True).filter(np.array([]))
+        model = ARIMA(_grid(h), order=(0, 1, 0), trend=trend, concentrate_scale=True)
+        result = model.fit() if trend else model.filter(np.array([]))
         predicted = result.get_forecast(int(ahead.max()))
+    return result, predicted, m, span, ahead
+
+
+def fit_naive(h: History, when: Sequence[date]) -> Forecast:
+    _, predicted, m, _, ahead = _random_walk(h, when, "the random walk", None)
     mean = np.asarray(predicted.predicted_mean)[ahead - 1]
     sd = np.asarray(predicted.se_mean)[ahead - 1]
     return _interval(mean, sd, df=m)
 
 
 def fit_drift(h: History, when: Sequence[date]) -> Forecast:
-    from statsmodels.tsa.arima.model import ARIMA
-
-    _require_grid(h, "the random walk with drift")
-    _flat(h)
-    m, span = _changes(h)
-    ahead = _steps_ahead(h, when)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        result = ARIMA(_grid(h), order=(0, 1, 0), trend="t", concentrate_scale=True).fit()
-        predicted = result.get_forecast(int(ahead.max()))
+    result, predicted, m, span, ahead = _random_walk(h, when, "the random walk with drift", "t")
     mean = np.asarray(predicted.predicted_mean)[ahead - 1]
     sigma2 = float(result.scale) * m / (m - 1)
     if not sigma2 > 0:

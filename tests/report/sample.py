@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pandas as pd
 
 from ahual.report.data import ReportData
+from ahual.report.language import Language
 
 DDE = "=cmd|' /C calc'!A0"
 PLUS, MINUS, AT = "+1+1", "-2+3", "@SUM(A1)"
@@ -215,3 +216,17 @@ class Page(HTMLParser):
         """The text, and the attributes a reader is shown (tooltips, accessible labels)."""
         shown = [value for _, name, value in self.attrs if name in ("title", "aria-label", "alt")]
         return " ".join([*self.text, *shown])
+
+
+def record_labels(monkeypatch) -> dict[str, set[str]]:
+    """From now on, each label key the renderers ask for, with the names of the values they
+    give it (filled in as they render)."""
+    given: dict[str, set[str]] = {}
+    original = Language.t
+
+    def recording(self, key, **values):
+        given.setdefault(key, set()).update(values)
+        return original(self, key, **values)
+
+    monkeypatch.setattr(Language, "t", recording)
+    return given

@@ -11,10 +11,10 @@ import pytest
 
 from ahual.report import figures
 from ahual.report.html import TEMPLATES, render_html
-from ahual.report.language import PLURAL_FORMS, Language, labels, placeholders
+from ahual.report.language import PLURAL_FORMS, labels, placeholders
 from ahual.report.xlsx import SHEET_NAME, write_xlsx
 from tests.helpers import REPO
-from tests.report.sample import LANGUAGES, empty_report, sample_report
+from tests.report.sample import LANGUAGES, empty_report, record_labels, sample_report
 
 CODE = REPO / "flows" / "report"
 PLURALS = {"kk": {"other"}, "ru": {"one", "few", "many"}, "en": {"one", "other"}}
@@ -104,14 +104,7 @@ def test_placeholders_are_the_ones_the_code_fills(monkeypatch, tmp_path):
     """Render everything in every language, recording what each label is given: no label asks
     for a value its caller does not give (the same key gets the same values in every language,
     so a translator may use any of them)."""
-    given: dict[str, set[str]] = {}
-    original = Language.t
-
-    def recording(self, key, **values):
-        given.setdefault(key, set()).update(values)
-        return original(self, key, **values)
-
-    monkeypatch.setattr(Language, "t", recording)
+    given = record_labels(monkeypatch)
     for lang in LANGUAGES:
         for data in (sample_report(), empty_report()):
             render_html(data, lang)

@@ -14,7 +14,7 @@ import pytest
 from ahual.cli import main
 from ahual.report.html import render_html
 from ahual.report.language import Language, placeholders
-from tests.report.sample import DDE, LANGUAGES, SCRIPT, Page, sample_report
+from tests.report.sample import DDE, LANGUAGES, SCRIPT, Page, record_labels, sample_report
 
 HEADING = {"en": "What to watch: improbable counts and forecasts",
            "ru": "На что обратить внимание: маловероятные значения и прогнозы",
@@ -114,14 +114,7 @@ def test_the_section_is_absent_without_forecasts_or_warnings():
 
 
 def test_every_label_of_the_section_gets_its_values(monkeypatch):
-    given: dict[str, set[str]] = {}
-    original = Language.t
-
-    def recording(self, key, **values):
-        given.setdefault(key, set()).update(values)
-        return original(self, key, **values)
-
-    monkeypatch.setattr(Language, "t", recording)
+    given = record_labels(monkeypatch)
     for lang in LANGUAGES:
         render_html(watching(), lang)
     watch = {key for key in given if key.startswith("watch.")}
