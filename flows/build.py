@@ -71,21 +71,24 @@ def reference_reports() -> dict[str, list[Path]]:
             for name, kind in kinds().items() if (root / name).is_dir()}
 
 
-def source_fingerprints(con: duckdb.DuckDBPyConnection,
-                        reference: dict[str, Path]) -> dict[str, str]:
+def source_fingerprints(con: duckdb.DuckDBPyConnection, reference: dict[str, Path]
+                        ) -> tuple[dict[str, str], dict[tuple[str, str], str]]:
     """Fingerprint of every table the models read that no model makes: a raw table by the
-    loads of its kind (loads are only ever added), a reference table by its file's bytes."""
+    loads of its kind (loads are only ever added), a reference table by its file's bytes; and
+    each kind's share of raw.load_batches, which is all its own staging sees of it."""
     loads = dict(con.execute("SELECT kind, count(*)::varchar || ':' || max(batch_id)::varchar "
                              "FROM raw.load_batches GROUP BY kind").fetchall())
     everything = store.one(con, "SELECT count(*)::varchar || ':' || coalesce(max(batch_id), 0) "
                            "FROM raw.load_batches")[0]
     sources = {"raw.load_batches": everything}
+    shares = {}
     for name, kind in kinds().items():
+        shares[("raw.load_batches", name)] = loads.get(name, "0:0")
         for table in kind.raw_tables:
             sources[f"raw.{table}"] = loads.get(name, "0:0")
     for name, path in reference.items():
         sources[f"reference.{name}"] = hashlib.sha256(path.read_bytes()).hexdigest()
-    return sources
+    return sources, shares
 
 
 def mart_suites() -> dict[str, str]:
@@ -110,8 +113,8 @@ def build(con: duckdb.DuckDBPyConnection, *, force: bool = False, code_version: 
     reference = reference_files()
     previous = last_build(con) or {"build_id": None, "hashes": {}, "validation": {},
                                    "inputs_hash": None}
-    result = runner.build(con, reference_files=reference,
-                          sources=source_fingerprints(con, reference),
+    sources, shares = source_fingerprints(con, reference)
+    result = runner.build(con, reference_files=reference, sources=sources, shares=shares,
                           previous=previous["hashes"], extra=mart_suites(), force=force,
                           progress=progress)
     if not result.rebuilt and result.inputs_hash == previous["inputs_hash"]:

@@ -48,6 +48,11 @@ class Model:
         return f"{self.layer}.{self.name}"
 
     @property
+    def folder(self) -> str | None:
+        """The sub-folder of its layer a model is in (a kind's staging), if any."""
+        return None if self.path.parent.name == self.layer else self.path.parent.name
+
+    @property
     def is_python(self) -> bool:
         return self.path.suffix == ".py"
 
@@ -180,16 +185,23 @@ class BuildResult:
 
 
 def fingerprints(models: Mapping[str, Model], sources: Mapping[str, str],
-                 extra: Mapping[str, str] | None = None) -> dict[str, str]:
+                 extra: Mapping[str, str] | None = None,
+                 shares: Mapping[tuple[str, str], str] | None = None) -> dict[str, str]:
     """Each model's fingerprint. `sources`: fingerprint of every raw and reference table;
-    `extra`: text that belongs to a model besides its own (a mart's suite)."""
-    extra = extra or {}
+    `extra`: text that belongs to a model besides its own (a mart's suite); `shares`: (source,
+    folder) -> the fingerprint of the part of a source the models of `staging/<folder>/` see
+    (a kind's own rows of raw.load_batches, which its staging joins from its rows), so that a
+    load of another kind leaves them and all they feed as they are."""
+    extra, shares = extra or {}, shares or {}
     hashes: dict[str, str] = {}
     for model in build_order(models, set(sources)):
-        reads = sorted(model.reads)
+        def seen(table: str, model: Model = model) -> str:
+            return (hashes.get(table) or shares.get((table, model.folder))
+                    or sources[table])
+
         hashes[model.table] = _digest(
             model.table, model.code(), extra.get(model.table, ""),
-            *(f"{r}={hashes.get(r) or sources[r]}" for r in reads))
+            *(f"{r}={seen(r)}" for r in sorted(model.reads)))
     return hashes
 
 
@@ -222,14 +234,16 @@ def build(con: duckdb.DuckDBPyConnection, *, reference_files: Mapping[str, Path]
           sources: Mapping[str, str], previous: Mapping[str, str],
           extra: Mapping[str, str] | None = None, force: bool = False,
           progress: Callable[[str, int, int], None] | None = None,
-          models: Mapping[str, Model] | None = None) -> BuildResult:
+          models: Mapping[str, Model] | None = None,
+          shares: Mapping[tuple[str, str], str] | None = None) -> BuildResult:
     """Bring every reference table and model up to date inside the caller's transaction.
 
     `sources` fingerprints every raw table and every `reference.<name>`; `previous` is the
-    last build's model and source fingerprints. A model is run when its fingerprint changed,
+    last build's model and source fingerprints (`shares`: see `fingerprints`). A model is run
+    when its fingerprint changed,
     its table is missing, or `force`; everything it feeds changes fingerprint with it."""
     models = models if models is not None else discover()
-    hashes = fingerprints(models, sources, extra)
+    hashes = fingerprints(models, sources, extra, shares)
     present = existing_tables(con)
     changed_reference = {t for t in sources if t.startswith("reference.")
                          and (force or previous.get(t) != sources[t] or t not in present)}

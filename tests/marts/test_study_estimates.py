@@ -633,9 +633,9 @@ def build_mart(folder: Path, loads: list[tuple[dict, object]], threads: int | No
                                size=0, tables=tables, flow_run_id=None)
         reference = build_step.reference_files() | {
             "studies_studies": _registry(folder, [row for row, _ in loads])}
-        runner.build(con, reference_files=reference,
-                     sources=build_step.source_fingerprints(con, reference), previous={},
-                     models=_models())
+        sources, shares = build_step.source_fingerprints(con, reference)
+        runner.build(con, reference_files=reference, sources=sources, shares=shares,
+                     previous={}, models=_models())
         return con.sql("SELECT * FROM marts.study_estimates ORDER BY study_id, variable, "
                        "category_code, domain").df()
 

@@ -60,9 +60,9 @@ def test_an_unknown_table_is_named(tmp_path):
         runner.build_order(found, set())
 
 
-def build(con, found, sources, previous=None, force=False):
+def build(con, found, sources, previous=None, force=False, shares=None):
     return runner.build(con, reference_files={}, sources=sources, previous=previous or {},
-                        models=found, force=force)
+                        models=found, force=force, shares=shares)
 
 
 def test_a_rebuild_runs_only_what_is_downstream_of_a_change(tmp_path):
@@ -87,6 +87,31 @@ def test_a_rebuild_runs_only_what_is_downstream_of_a_change(tmp_path):
     assert con.execute("select n from marts.both").fetchall() == [(2,)]
     forced = build(con, found, {"raw.a": "1", "raw.b": "2"}, changed.hashes, force=True)
     assert len(forced.rebuilt) == 5
+
+
+def test_a_kinds_staging_sees_only_its_share_of_a_shared_source(tmp_path):
+    """The staging of kind `a` joins the shared batches table from its own rows: a batch of
+    kind `b` changes the batches table but not `a`'s share of it, so nothing of `a` rebuilds."""
+    found = models(tmp_path, {
+        "staging/a/stg_a.sql": "select x, file from raw.a join raw.batches using (batch)",
+        "staging/b/stg_b.sql": "select y, file from raw.b join raw.batches using (batch)",
+        "staging/stg_batches.sql": "select * from raw.batches",
+        "marts/a.sql": "select * from staging.stg_a",
+        "marts/b.sql": "select * from staging.stg_b",
+        "marts/files.sql": "select count(*) as n from staging.stg_batches",
+    })
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.batches (batch int, file text);"
+                "create table raw.a (batch int, x int); create table raw.b (batch int, y int);"
+                "insert into raw.batches values (1, 'a.csv'); insert into raw.a values (1, 5)")
+    first = build(con, found, {"raw.a": "1", "raw.b": "0", "raw.batches": "1"},
+                  shares={("raw.batches", "a"): "1", ("raw.batches", "b"): "0"})
+    con.execute("insert into raw.batches values (2, 'b.csv'); insert into raw.b values (2, 7)")
+    second = build(con, found, {"raw.a": "1", "raw.b": "1", "raw.batches": "2"}, first.hashes,
+                   shares={("raw.batches", "a"): "1", ("raw.batches", "b"): "1"})
+    assert set(second.rebuilt) == {"staging.stg_b", "marts.b", "staging.stg_batches",
+                                   "marts.files"}
+    assert con.execute("select * from marts.b").fetchall() == [(7, "b.csv")]
 
 
 def test_a_changed_model_rebuilds_itself_and_what_reads_it(tmp_path):
