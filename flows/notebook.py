@@ -386,28 +386,14 @@ def setup(lang: str) -> Words:
 
 # --- names of codes ---------------------------------------------------------------------------
 
-_NAME_QUERIES = {
-    "region": """SELECT region_code AS code, region_name_kk AS kk, region_name_ru AS ru,
-                        region_name_en AS en FROM staging.stg_regions""",
-    "confession": """SELECT confession_code AS code, confession_name_kk AS kk,
-                            confession_name_ru AS ru, confession_name_en AS en
-                     FROM staging.stg_confessions""",
-    "indicator": """SELECT indicator_code AS code, indicator_name_kk AS kk,
-                           indicator_name_ru AS ru, indicator_name_en AS en
-                    FROM staging.stg_indicators""",
-    "agency": """SELECT agency_code AS code, name_kk AS kk, name_ru AS ru, name_en AS en
-                 FROM staging.stg_agencies""",
-    "study": """SELECT study_id AS code, title_kk AS kk, title_ru AS ru, title_en AS en
-                FROM staging.stg_studies""",
-    # the plan has no Russian titles: a Russian notebook shows the Kazakh one, marked
-    "measure": """SELECT measure_no::varchar AS code, title_kk AS kk, NULL AS ru, title_en AS en
-                  FROM staging.stg_programme_measures""",
-}
+# their names are in the warehouse: warehouse/queries/notebook_names.sql
+_NAMED_IN_THE_WAREHOUSE = {"region", "confession", "indicator", "agency", "study", "measure"}
 
 
 def _name_table(kind: str) -> pd.DataFrame:
-    if kind in _NAME_QUERIES:
-        return query(_NAME_QUERIES[kind])
+    if kind in _NAMED_IN_THE_WAREHOUSE:
+        names = query(store.query("notebook_names"))
+        return names[names["kind"] == kind].drop(columns="kind").reset_index(drop=True)
     if kind == "question":  # the same question keeps its wording across studies
         from ahual.kinds.survey.registry import study_variables
 
