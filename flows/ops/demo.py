@@ -40,7 +40,8 @@ def summary(result, taken, written) -> bool:
         say(f"                       {xlsx}")
     say(f"  quarantine           {home.quarantine}")
     say(f"  validation Data Docs {home.data_docs_index}")
-    say("  explore              make notebooks (registrations, studies, monitoring, programme, forecasts)")
+    say("  explore              make notebooks (registrations, studies, monitoring, programme,\n"
+        "                       forecasts)")
     expected = expected_rejections()
     if rejected != expected:
         say(f"unexpected: rejected {sorted(rejected)}, expected {sorted(expected)}",
