@@ -93,3 +93,23 @@ def test_a_usage_error_never_becomes_a_flow_run(home, prefect_harness):
     with get_client(sync_client=True) as client:
         after = client.read_flow_runs(sort=FlowRunSort.EXPECTED_START_TIME_DESC, limit=1)
     assert [r.id for r in after] == [r.id for r in before]
+
+
+def test_the_demos_refused_file_is_a_rejected_run_under_the_completed_demo(demo_home,
+                                                                          prefect_harness):
+    """The demo refuses one file on purpose: its inputs run ends Rejected (red in the UI, the
+    file named), under the demo run, which completes because it expected exactly that."""
+    from prefect.client.orchestration import get_client
+
+    [reason] = [json.loads(p.read_text(encoding="utf-8"))
+                for p in (demo_home / "quarantine" / "registrations").glob("*/reason.json")]
+    assert reason["file"] == "2009-07-01_zhambyl_has-errors.csv"
+    with get_client(sync_client=True) as client:
+        inputs = client.read_flow_run(reason["attempts"][-1]["flow_run_id"])
+        parent = client.read_task_run(inputs.parent_task_run_id)
+        demo = client.read_flow_run(parent.flow_run_id)
+        flow_names = {r.flow_id: client.read_flow(r.flow_id).name for r in (inputs, demo)}
+    assert (inputs.state.type.value, inputs.state.name) == ("FAILED", "Rejected")
+    assert "2009-07-01_zhambyl_has-errors.csv" in inputs.state.message
+    assert (demo.state.type.value, demo.state.name) == ("COMPLETED", "Completed")
+    assert [flow_names[inputs.flow_id], flow_names[demo.flow_id]] == ["demo-inputs", "demo"]
