@@ -135,9 +135,10 @@ def registration_report(path: Path, region: str, as_of: str, salt: int = 0) -> P
     return path
 
 
-def progress_reports(directory: Path, period: str = "2009H1", files: int = 16) -> list[Path]:
+def progress_reports(directory: Path, period: str = "2009H1", files: int = 16,
+                     salt: int = 0) -> list[Path]:
     """`files` progress reports for one half-year: each responsible agency's measures, split
-    in two files for the agencies with the most measures."""
+    in two files for the agencies with the most measures (`salt` varies the amounts spent)."""
     with open(REPO / "datasets" / "reference" / "programme" / "measures.csv",
               encoding="utf-8") as handle:
         measures = [(r["measure_no"], r["agencies"].split(";")) for r in csv.DictReader(handle)]
@@ -160,18 +161,19 @@ def progress_reports(directory: Path, period: str = "2009H1", files: int = 16) -
             out.writerow(["agency", "measure", "period", "status", "spent_mln_tenge",
                           "conferences_regional"])
             for number in numbers:
-                out.writerow([agency, number, period, "in progress", "0.5", "1"])
+                out.writerow([agency, number, period, "in progress", f"{0.5 + salt / 1000:.3f}",
+                              "1"])
         paths.append(path)
     return paths
 
 
-def half_year_batch(directory: Path, as_of: str = "2024-01-01") -> list[Path]:
+def half_year_batch(directory: Path, as_of: str = "2024-01-01", salt: int = 0) -> list[Path]:
     """What arrives for a half-year: 20 regional registration reports and 16 progress
-    reports."""
+    reports (`salt`: other figures, so other bytes, under the same names)."""
     directory.mkdir(parents=True, exist_ok=True)
     regional = [registration_report(directory / f"registrations-{as_of}-{code}.csv", code,
-                                    as_of) for code in regions_today()]
-    return regional + progress_reports(directory)
+                                    as_of, salt) for code in regions_today()]
+    return regional + progress_reports(directory, salt=salt)
 
 
 if __name__ == "__main__":

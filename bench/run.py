@@ -146,20 +146,28 @@ def main(argv: list[str] | None = None) -> int:
 
     # 2. One new regional report: validated, loaded, built and published (the warm worker,
     # started by the warm-up, runs it) vs the hand script checking and inserting the same file.
-    new = generate.registration_report(work / "new.csv", "55", "2024-07-01", salt=3)
+    # Every run gets bytes neither side has seen: the warm worker remembers what it judged.
+    new = work / "new.csv"
+    runs = iter(range(3, 1000))
     hand_db = work / "hand.duckdb"
+
+    def new_report() -> None:
+        fresh_home()
+        generate.registration_report(new, "55", "2024-07-01", salt=next(runs))
+
     a, b = alternate([*AHUAL, "ingest", "registrations", str(new)],
                      [PY, "-m", "bench.hand", str(hand_db), str(new)], args.runs, home_env,
-                     before_a=fresh_home, before_b=lambda: hand_db.unlink(missing_ok=True))
+                     before_a=new_report, before_b=lambda: hand_db.unlink(missing_ok=True))
     ok(a, "one new report", problems)
     record("one new registration report: validated, loaded, built, published", "ahual ingest",
            a, "hand script (pandas, GX, DuckDB)", b, "<= 1.0", worker_peak_mb(home))
 
-    # 3. A half-year batch through the inbox: 36 files, one build.
+    # 3. A half-year batch through the inbox: 36 files, one build (new bytes every run).
     batch = generate.half_year_batch(work / "batch")
 
     def fill_inbox() -> None:
         fresh_home()
+        generate.half_year_batch(work / "batch", salt=next(runs))
         for path in batch:
             kind = "registrations" if path.name.startswith("registrations") else "progress"
             (home / "inbox" / kind).mkdir(parents=True, exist_ok=True)
@@ -178,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         cold_env = dict(home_env, AHUAL_DAEMON="0")
         a, b = alternate([*AHUAL, "ingest", "registrations", str(new)],
                          [PY, "-m", "bench.hand", str(hand_db), str(new)], args.runs,
-                         cold_env, before_a=fresh_home,
+                         cold_env, before_a=new_report,
                          before_b=lambda: hand_db.unlink(missing_ok=True))
         ok(a, "one new report, own process", problems)
         record("one new registration report, in a process of its own (AHUAL_DAEMON=0)",
