@@ -25,6 +25,7 @@ password=ahual
 mode=${1:-install}
 
 say() { echo "install-postgres: $*"; }
+source "$(dirname "$0")/apt.sh"
 
 bindir() {  # the newest installed server's programs (Debian keeps them off PATH)
     local found
@@ -47,31 +48,8 @@ as_owner() {
 }
 
 install_postgres() {
-    if ! command -v apt-get >/dev/null 2>&1; then
-        say "no apt-get here; tests/e2e/test_production.py will be skipped"
-        exit 0
-    fi
-    local sudo=""
-    if [[ $(id -u) -ne 0 ]]; then
-        if command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
-            sudo="sudo -n"
-        else
-            say "not root and no passwordless sudo; tests/e2e/test_production.py will be skipped"
-            exit 0
-        fi
-    fi
-    export DEBIAN_FRONTEND=noninteractive
-    local packages=(postgresql postgresql-contrib)
-    if ! $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" >/dev/null 2>&1; then
-        $sudo apt-get update -qq >/dev/null 2>&1 || true
-        if ! $sudo apt-get install -y -qq --no-install-recommends "${packages[@]}" \
-                >/dev/null 2>&1; then
-            say "apt-get could not install ${packages[*]}; tests/e2e/test_production.py will be" \
-                "skipped"
-            exit 0
-        fi
-    fi
-    say "installed ${packages[*]}"
+    apt_install install-postgres "tests/e2e/test_production.py will be skipped" \
+        postgresql postgresql-contrib || exit 0
 }
 
 init_cluster() {

@@ -58,7 +58,8 @@ def _start_lock(home: Home):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _free_port() -> int:
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 nobody listens on now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
@@ -85,7 +86,7 @@ def ensure_local(home: Home, on_start=None) -> str:
 
 
 def _start(home: Home) -> str:
-    port = _free_port()
+    port = free_port()
     url = f"http://127.0.0.1:{port}/api"
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     env |= {"PREFECT_HOME": str(home.prefect), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",

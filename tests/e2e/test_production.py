@@ -26,7 +26,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -39,6 +38,7 @@ import duckdb
 import httpx
 import pytest
 
+from ahual.ops.server import free_port
 from tests.helpers import REPO
 
 POOL = "ahual"
@@ -209,12 +209,6 @@ def _alive_group(group: int) -> bool:
     return True
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _clean_environment() -> dict[str, str]:
     """This process's environment without its Prefect and Ahual settings (the session's test
     harness sets some): each process below gets exactly the ones its service would have."""
@@ -337,7 +331,7 @@ def _related(event: dict, kind: str) -> str | None:
 def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) -> Outcome:
     folder = tmp_path_factory.mktemp("production")
     shared, single = folder / "shared-home", folder / "one-machine-home"
-    port = _free_port()
+    port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
     processes = Processes(folder)
     prefect = [sys.executable, "-m", "prefect"]
