@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 PIP    := $(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt
 
 .DEFAULT_GOAL := help
-.PHONY: help install install-test demo test lint notebooks notebooks-html bench demo-data stop
+.PHONY: help install install-test install-notebooks demo test lint notebooks notebooks-html bench demo-data stop
 
 help: ## list the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -21,11 +21,18 @@ $(VENV)/.installed: pyproject.toml constraints.txt | $(BIN)/python
 
 $(VENV)/.installed-test: pyproject.toml constraints.txt | $(BIN)/python
 	$(PIP) -e '.[test]'
-	touch $(VENV)/.installed $@
+	touch $(VENV)/.installed $(VENV)/.installed-notebooks $@
 
 install: $(VENV)/.installed ## create .venv and install Ahual with its pinned dependencies
 
 install-test: $(VENV)/.installed-test ## the same, with the test and notebook tools
+
+# The notebooks need only the `notebooks` extra (matplotlib, Jupyter), not the test tools.
+$(VENV)/.installed-notebooks: pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) -e '.[notebooks]'
+	touch $(VENV)/.installed $@
+
+install-notebooks: $(VENV)/.installed-notebooks ## the same, with JupyterLab and matplotlib
 
 demo: install ## run the whole pipeline on the bundled demo data (state in AHUAL_HOME)
 	$(BIN)/ahual demo
@@ -36,17 +43,17 @@ test: install-test ## run the test suite (executes the notebooks too)
 lint: install-test ## ruff
 	$(BIN)/ruff check flows warehouse tests datasets bench
 
-notebooks: install-test ## open the notebooks in JupyterLab (they read the warehouse `make demo` built)
+notebooks: install-notebooks ## open the notebooks in JupyterLab (they read the warehouse `make demo` built)
 	$(BIN)/jupyter lab notebooks/
 
-notebooks-html: install-test ## execute the notebooks; HTML copies in AHUAL_HOME/notebooks/
+notebooks-html: install-notebooks ## execute the notebooks; HTML copies in AHUAL_HOME/notebooks/
 	$(BIN)/python -m ahual.notebook
 
 bench: install-test ## measure Ahual against the hand-written script, R and numpy (bench/README.md)
 	$(BIN)/python -m bench.run
 
 demo-data: install ## regenerate the demo inputs (deterministic)
-	cd datasets/demo && for g in make_registrations make_monitoring make_surveys make_progress; do ../../$(BIN)/python $$g.py || exit 1; done
+	cd datasets/demo && for g in make_registrations make_monitoring make_surveys make_progress make_receipts; do ../../$(BIN)/python $$g.py || exit 1; done
 
 stop: install ## stop the local Prefect server and warm worker the commands started
 	$(BIN)/ahual server stop

@@ -10,6 +10,7 @@ Writes the table to --out and the raw figures beside it as JSON.
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
 import platform
@@ -102,10 +103,16 @@ def main(argv: list[str] | None = None) -> int:
         done = subprocess.run([*AHUAL, "demo"], env=dict(env, AHUAL_HOME=str(baseline),
                                                          AHUAL_DAEMON="0"),
                               capture_output=True, text=True)
+        # the local server `ahual demo` started there (without --prefect-api-url): stopped now
+        subprocess.run([*AHUAL, "server", "stop"], env=dict(env, AHUAL_HOME=str(baseline)),
+                       capture_output=True)
         if done.returncode:
             print(done.stdout[-3000:], done.stderr[-3000:], file=sys.stderr)
             return 1
     home = work / "home"
+    # the server and warm worker this run starts for `home` are stopped however it ends
+    atexit.register(subprocess.run, [*AHUAL, "server", "stop"],
+                    env=dict(env, AHUAL_HOME=str(home)), capture_output=True)
 
     def fresh_home() -> None:
         shutil.rmtree(home / "work", ignore_errors=True)

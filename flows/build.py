@@ -21,7 +21,7 @@ from pathlib import Path
 
 import duckdb
 
-from ahual import resources
+from ahual import resources, settings
 from ahual.kinds import kinds
 from ahual.problems import BuildRefused
 from ahual.warehouse import runner, store
@@ -49,7 +49,16 @@ def reference_files() -> dict[str, Path]:
         if parts[0] != "reports":
             files["_".join(parts)] = path
     files["local_aliases"] = local_aliases_file()
+    files["receipts"] = receipts_file()
     return files
+
+
+def receipts_file() -> Path:
+    """`reference.receipts`: when each file reached the centre (AHUAL_HOME/receipts.csv: SHA-256,
+    name, date, sender), for judging lateness against the reporting obligations; else its
+    empty layout (datasets/contracts/receipts.csv)."""
+    path = settings.home().receipts
+    return path if path.exists() else resources.contracts() / "receipts.csv"
 
 
 def local_aliases_file() -> Path:
@@ -80,7 +89,8 @@ def source_fingerprints(con: duckdb.DuckDBPyConnection, reference: dict[str, Pat
                              "FROM raw.load_batches GROUP BY kind").fetchall())
     everything = store.one(con, "SELECT count(*)::varchar || ':' || coalesce(max(batch_id), 0) "
                            "FROM raw.load_batches")[0]
-    sources = {"raw.load_batches": everything}
+    sources = {"raw.load_batches": everything,
+               "raw.load_events": store.one(con, store.query("loads_events_fingerprint"))[0]}
     shares = {}
     for name, kind in kinds().items():
         shares[("raw.load_batches", name)] = loads.get(name, "0:0")

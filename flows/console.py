@@ -22,7 +22,9 @@ def console(err: bool = False):
     from rich.console import Console
 
     stream = sys.stderr if err or STDOUT_IS_DATA else sys.stdout
-    return Console(file=stream, highlight=False, soft_wrap=True)
+    # piped or redirected, a table is as wide as its text (rich would cut it at 80 columns)
+    width = None if getattr(stream, "isatty", lambda: False)() else 10_000
+    return Console(file=stream, highlight=False, soft_wrap=True, width=width)
 
 
 def say(message: str, style: str | None = None, err: bool = False) -> None:

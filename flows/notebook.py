@@ -22,6 +22,7 @@ HTML copies to AHUAL_HOME/notebooks/<name>.html (`execute_all`).
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import sys
 import textwrap
@@ -48,9 +49,20 @@ LANGUAGES = ("kk", "ru", "en")
 # --- the published warehouse ------------------------------------------------------------------
 
 
+def home() -> settings.Home:
+    """The home a notebook reads: AHUAL_HOME when set; else the analyst's default home, or,
+    when that holds no warehouse yet, the demo's (whose figures every notebook marks as made
+    up)."""
+    chosen = settings.home()
+    if os.environ.get("AHUAL_HOME") or chosen.published_warehouse.exists():
+        return chosen
+    demo = settings.Home(settings.default_demo_home())
+    return demo if demo.published_warehouse.exists() else chosen
+
+
 def warehouse() -> store.Warehouse:
-    home = settings.home()
-    return store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    found = home()
+    return store.Warehouse(found.working_warehouse, found.published_warehouse, found.writer_lock)
 
 
 def query(sql: str, params: list | dict | None = None) -> pd.DataFrame:
@@ -174,7 +186,14 @@ def setup(lang: str) -> Words:
         "axes.grid": True, "grid.color": "#dddddd", "grid.linewidth": 0.6,
         "axes.axisbelow": True, "legend.frameon": False,
     })
-    return Words(lang)
+    words = Words(lang)
+    if home().is_demo:  # the notebook's copy says so wherever it is read
+        from IPython.display import HTML, display
+
+        display(HTML('<div class="ahual-demo-banner" style="background:#fff3cd;border:2px '
+                     'solid #b45309;padding:8px 12px;font-weight:bold;color:#7c2d12">'
+                     f'{words("demo_banner")}</div>'))
+    return words
 
 
 # --- names of codes ---------------------------------------------------------------------------
@@ -517,7 +536,7 @@ def execute_all(out_dir: Path | None = None, *, lang: str | None = None,
     """Execute every notebook in notebooks/ against the published warehouse and write the
     executed HTML copies (default: AHUAL_HOME/notebooks/). With `check`, a notebook with a
     failing cell raises NotebookFailed after all copies are written."""
-    out_dir = Path(out_dir) if out_dir is not None else settings.home().notebooks
+    out_dir = Path(out_dir) if out_dir is not None else home().notebooks
     done = [execute(path, out_dir, lang=lang, timeout=timeout)
             for path in sorted(notebooks_folder().glob("[0-9][0-9]-*.ipynb"))]
     failed = [item for item in done if item.error]

@@ -18,11 +18,12 @@ a batch is retried file by file so that only the file that breaks the marts is r
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from prefect import flow, runtime, task
+from prefect import flow, get_run_logger, runtime, task
 from prefect.artifacts import create_markdown_artifact, create_table_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.concurrency.sync import concurrency
@@ -35,12 +36,54 @@ from ahual.gate import check as check_step
 from ahual.gate.files import Candidate, FileOutcome, IngestResult, receive
 from ahual.gate.quarantine import quarantine
 from ahual.kinds import kind as kind_named
+from ahual.ops.loads import user_name
 from ahual.ops.status import record_last_run
-from ahual.problems import BuildRefused, Problem
+from ahual.problems import BuildRefused, Problem, shown
 from ahual.schedules import WRITER_LIMIT
 from ahual.warehouse import store
 
-check_file = task(name="check file", cache_policy=NO_CACHE)(check_step.check)
+FIRST_REASONS = 3  # the reasons a refusal's ERROR line in the run log names
+
+
+class FileRefused(Exception):
+    """What a refused file's check task ends with (Failed, named Rejected): the check."""
+
+    def __init__(self, checked: check_step.Checked):
+        super().__init__(_first_reasons(checked.problems))
+        self.checked = checked
+
+
+@task(name="check file", cache_policy=NO_CACHE)
+def check_file(con, candidate: Candidate):
+    """Parse and validate one file, and hold back a resubmission far smaller than what it
+    replaces. A refused file ends this task Failed (Rejected), red in the UI; the flow goes
+    on with the other files."""
+    checked = check_step.check(candidate)
+    if checked.parsed is not None:
+        held = candidate.kind.held_back(con, checked.parsed, candidate.options)
+        if held:
+            checked.parsed, checked.problems = None, held
+    if checked.parsed is None:
+        return Failed(name="Rejected", message=f"{candidate.path.name}: "
+                      f"{_first_reasons(checked.problems)}", data=FileRefused(checked))
+    return checked
+
+
+def _checked(con, candidate: Candidate) -> check_step.Checked:
+    state = check_file.with_options(task_run_name=f"check {candidate.path.name}")(
+        con, candidate, return_state=True)
+    value = state.result(raise_on_failure=False)
+    if isinstance(value, FileRefused):
+        return value.checked
+    if isinstance(value, BaseException):
+        raise value
+    return value
+
+
+def _first_reasons(problems: list[Problem]) -> str:
+    said = "; ".join(p.plain() for p in problems[:FIRST_REASONS])
+    more = len(problems) - FIRST_REASONS
+    return said + (f" (and {more} more)" if more > 0 else "")
 
 
 def warehouse() -> store.Warehouse:
@@ -61,30 +104,62 @@ def quarantine_file(con, candidate: Candidate, problems: list[Problem], stage: s
     """Keep the refused file and its reason; remember the refusal (same load: one entry)."""
     home = settings.home()
     path = candidate.path
+    command, convert_to = candidate.command, _convert_to(candidate, problems)
+    if convert_to:  # the same bytes again would be refused again: name the file to send
+        command = candidate.kind.command(path.with_suffix(candidate.kind.suffixes[0]),
+                                         candidate.options)
     folder = quarantine(home.quarantine, path=path if candidate.readable else None,
                         file_name=path.name, kind=candidate.kind.name,
                         load_key=candidate.load_key, sha256=candidate.sha256,
                         loaded_as=candidate.loaded_as, side_files=candidate.side_files,
-                        problems=problems, stage=stage, resubmit=candidate.command,
-                        validation_page=data_docs, flow_run_id=_flow_run_id())
+                        problems=problems, stage=stage, resubmit=command,
+                        validation_page=data_docs, flow_run_id=_flow_run_id(),
+                        convert_to=convert_to)
     store.record_rejection(con, load_key=candidate.load_key, kind=candidate.kind.name,
                            file_name=path.name, sha256=candidate.sha256,
                            loaded_as=candidate.loaded_as_json, stage=stage,
                            rules="; ".join(sorted({p.rule for p in problems})),
                            reason="\n".join(p.plain() for p in problems),
                            quarantine_path=str(folder), flow_run_id=_flow_run_id())
+    get_run_logger().error("REJECTED %s (%s, stage %s): %s; kept in %s", shown(path.name),
+                           candidate.kind.name, stage, _first_reasons(problems), folder)
     return FileOutcome(path.name, candidate.kind.name, "rejected", problems=problems,
                        warnings=warnings or [], quarantined=str(folder), data_docs=data_docs,
-                       stage=stage, command=candidate.command)
+                       stage=stage, command=command,
+                       summary={"convert_to": convert_to} if convert_to else {})
+
+
+def _convert_to(candidate: Candidate, problems: list[Problem]) -> str | None:
+    """The formats to save a file in, when its own format is what was refused."""
+    if not any(p.rule == "file format" for p in problems):
+        return None
+    return " or ".join(s.lstrip(".").upper() for s in candidate.kind.suffixes)
+
+
+@dataclass(frozen=True)
+class LoadEvent:
+    """A revert of a load, or its reinstatement (the same file sent again while another load
+    stands in its place): committed with the build it changes, or not at all."""
+
+    batch_id: int
+    action: str  # revert | reinstate
+    who: str
+    why: str
 
 
 @task(name="load and build", cache_policy=NO_CACHE)
-def load_and_build(con, accepted: list[check_step.Checked], force: bool = False
+def load_and_build(con, accepted: list[check_step.Checked], force: bool = False,
+                   events: tuple[LoadEvent, ...] = ()
                    ) -> tuple[build_step.BuildOutcome | BuildRefused, list[FileOutcome]]:
-    """Insert the accepted files and build, in one transaction: committed only if the marts
-    pass their checks. When they do not, the refusal comes back and nothing is left."""
+    """Insert the accepted files, revert or reinstate loads, and build, in one transaction:
+    committed only if the marts pass their checks. When they do not, the refusal comes back
+    and nothing is left."""
     try:
         with store.transaction(con):
+            for event in events:
+                store.record_load_event(con, batch_id=event.batch_id, action=event.action,
+                                        who=event.who, why=event.why,
+                                        flow_run_id=_flow_run_id())
             outcomes = [_insert(con, checked) for checked in accepted]
             if len(accepted) == 1:  # in DuckDB now: free the memory before the build
                 accepted[0].parsed.tables = {}  # (a refused batch of several is retried)
@@ -109,15 +184,21 @@ def _build(con, force: bool) -> build_step.BuildOutcome:
         return build_step.build(con, force=force, progress=advance)
 
 
-def _commit(con, accepted: list[check_step.Checked], force: bool = False
+def _commit(con, accepted: list[check_step.Checked], force: bool = False,
+            events: tuple[LoadEvent, ...] = ()
             ) -> tuple[build_step.BuildOutcome | None, list[FileOutcome], list[Problem]]:
-    """Load and build; when the marts refuse, find the file that makes them refuse."""
-    outcome, loaded = load_and_build(con, accepted, force)
+    """Load and build; when the marts refuse, find the file that makes them refuse (reverts
+    and reinstatements are tried first on their own: refused, they are the build's refusal)."""
+    outcome, loaded = load_and_build(con, accepted, force, events)
     if not isinstance(outcome, BuildRefused):
         return outcome, loaded, []
     refusal = outcome
     if not accepted:
         return None, [], refusal.problems
+    if events:
+        built, _, refused = _commit(con, [], force, events)
+        last, outcomes, _ = _commit(con, accepted, force)
+        return last or built, outcomes, refused
     if len(accepted) == 1:
         checked = accepted[0]
         return None, [quarantine_file(con, checked.candidate, _blame(refusal), "build",
@@ -177,16 +258,20 @@ def ensure_writer_limit() -> None:
 
 def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]], *,
                       force: bool = False, build: bool = False,
-                      after: Callable[[list[Candidate], IngestResult], None] | None = None
-                      ) -> IngestResult:
+                      after: Callable[[list[Candidate], IngestResult], None] | None = None,
+                      events: Sequence[LoadEvent] = ()) -> IngestResult:
     """The gate for received files of any kinds, then one build and one publish. `gather`
     lists the files once this run is the only writer (two inbox runs never take the same
     file); `after` runs before the writer lets go (the inbox moves its files aside). The marts
     are built when a file was accepted, when asked (`build`: models whose code changed since
-    the last build are rebuilt; `force`: all of them), or when a load is not yet built."""
+    the last build are rebuilt; `force`: all of them), or when a load is not yet built.
+    `events` (reverts) are committed with that build; a file already loaded whose load no
+    longer stands in full is reinstated the same way (made current again, not "unchanged")."""
     from ahual.gate.validation import data_docs_once
 
     result = IngestResult()
+    events = list(events)
+    reinstated: list[FileOutcome] = []
     config = settings.settings()
     wait = config.writer_wait_seconds
     # One writer at a time: on this machine by the lock file; across the machines of a shared
@@ -202,6 +287,7 @@ def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]]
         candidates = gather()
         with wh.connect() as con:
             accepted, seen = [], {}
+            sent = {store.loaded_batch(con, c.load_key) for c in candidates} - {None}
             for candidate in candidates:
                 name = candidate.path.name
                 if candidate.load_key in seen:  # the same file twice in one run
@@ -217,23 +303,30 @@ def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]]
                     continue
                 batch_id = store.loaded_batch(con, candidate.load_key)
                 if batch_id is not None:
-                    result.outcomes.append(FileOutcome(name, candidate.kind.name, "unchanged",
-                                                       batch_id=batch_id))
+                    standing = store.load_standing(con, batch_id)
+                    if not standing or not _reinstates(candidate, standing[0], sent):
+                        result.outcomes.append(FileOutcome(name, candidate.kind.name,
+                                                           "unchanged", batch_id=batch_id))
+                    else:
+                        events.append(LoadEvent(batch_id, "reinstate", user_name(),
+                                                f"{name} sent again"))
+                        reinstated.append(FileOutcome(
+                            name, candidate.kind.name, "reinstated", batch_id=batch_id,
+                            rows=standing[0]["rows_loaded"],
+                            summary={"replaces": _batches(standing[0]["replaced_by"]),
+                                     "was": _was(standing[0])}))
                     continue
-                checked = check_file.with_options(task_run_name=f"check {name}")(candidate)
-                if checked.parsed is not None:
-                    held = candidate.kind.held_back(con, checked.parsed, candidate.options)
-                    if held:
-                        checked.parsed, checked.problems = None, held
+                checked = _checked(con, candidate)
                 if checked.parsed is None:
                     result.outcomes.append(quarantine_file(
                         con, candidate, checked.problems, "file", checked.data_docs,
                         checked.warnings))
                 else:
                     accepted.append(checked)
-            if accepted or build or force or _behind(con):
-                result.build, loaded, result.refused_build = _commit(con, accepted, force)
-                result.outcomes += loaded
+            if accepted or events or build or force or _behind(con):
+                result.build, loaded, result.refused_build = _commit(con, accepted, force,
+                                                                     tuple(events))
+                result.outcomes += loaded + ([] if result.refused_build else reinstated)
             con.execute("CHECKPOINT")
             working_build = _last_build_id(con)
         order = {c.path.name: i for i, c in reversed(list(enumerate(candidates)))}
@@ -248,6 +341,26 @@ def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]]
                         files={s: sum(o.status == s for o in result.outcomes)
                                for s in ("loaded", "unchanged", "rejected")})
     return result
+
+
+def _reinstates(candidate: Candidate, standing: dict, sent: set[int]) -> bool:
+    """Whether a file already loaded is made current again by being sent again: when its load
+    no longer stands in full, unless a load that replaced it is sent in the same run (the
+    demo's files, a correction among them, sent again change nothing) or it is one of the
+    programme's figures every run sends."""
+    return (not store.is_current(standing) and not sent & set(standing["replaced_by"])
+            and resources.reference() not in candidate.path.parents)
+
+
+def _batches(ids: list[int]) -> str:
+    return ", ".join(f"batch {i}" for i in ids)
+
+
+def _was(standing: dict) -> str:
+    """Why a load no longer stood in full before it was sent again ("" when replaced)."""
+    if standing["last_action"] == "revert":
+        return f"reverted by {standing['who']}: {standing['why']}"
+    return ""
 
 
 def _behind(con) -> bool:
@@ -294,7 +407,9 @@ def _summarise(result: IngestResult, what: str) -> None:
         for warning in outcome.warnings:
             say(f"  warning {warning.plain()}", style="warning")
         if outcome.status == "rejected" and outcome.command:
-            say(f"          send it again with: {outcome.command}")
+            convert_to = outcome.summary.get("convert_to")
+            say(f"          save it as {convert_to}, then send it with: {outcome.command}"
+                if convert_to else f"          send it again with: {outcome.command}")
     if result.refused_build:
         say("build REFUSED: the marts would break their rules; the published warehouse is "
             "unchanged", style="refused")
@@ -370,13 +485,53 @@ def _final_state(result: IngestResult, what: str):
     if message:
         return Failed(name="Rejected", message=message, data=Rejected(message, result))
     loaded = sum(o.status == "loaded" for o in result.outcomes)
+    again = sum(o.status == "reinstated" for o in result.outcomes)
     return Completed(data=result, message=f"{what}: {loaded} loaded, "
-                     f"{len(result.outcomes) - loaded} unchanged")
+                     + (f"{again} current again, " if again else "")
+                     + f"{len(result.outcomes) - loaded - again} unchanged")
+
+
+# --- run names: what each run does, on the runs page without opening it -------------------
+
+def _parameters() -> dict:
+    return dict(runtime.flow_run.parameters or {})
+
+
+def _files(paths: list[str]) -> str:
+    return shown(Path(paths[0]).name) if len(paths) == 1 else f"{len(paths)} files"
+
+
+def _ingest_name() -> str:
+    """"survey: s01.sav as study S01", "registrations: 3 files"."""
+    p = _parameters()
+    meaning = [f"{k} {v}" for k, v in (p.get("options") or {}).items()
+               if isinstance(v, str | int) and not isinstance(v, bool) and "/" not in str(v)]
+    return f"{p['kind']}: {_files(p['files'])}" + (f" as {', '.join(meaning)}"
+                                                    if meaning else "")
+
+
+def _named(prefix: str, *keys: str) -> Callable[[], str]:
+    """A run name from the flow's own parameters: "snapshot 2008Q4", "revert batch 7"."""
+    def name() -> str:
+        p = _parameters()
+        words = [f"--{k}" if p.get(k) is True else str(p[k]) for k in keys
+                 if p.get(k) not in (None, False)]
+        return " ".join([prefix, *words])
+    return name
+
+
+def _rename(name: str) -> None:
+    """Name the running flow run once what it does is known (the inbox's files)."""
+    from prefect.client.orchestration import get_client
+
+    if _flow_run_id():
+        with get_client(sync_client=True) as client:
+            client.set_flow_run_name(runtime.flow_run.id, name)
 
 
 # --- flows ----------------------------------------------------------------------------------
 
-@flow(name="ingest")
+@flow(name="ingest", flow_run_name=_ingest_name)
 def ingest(kind: str, files: list[str], options: dict | None = None):
     """Validate and load files of one input kind, then build and publish the marts."""
     spec = kind_named(kind)
@@ -389,7 +544,7 @@ def ingest(kind: str, files: list[str], options: dict | None = None):
     return _final_state(result, f"ingest {kind}")
 
 
-@flow(name="build-marts")
+@flow(name="build-marts", flow_run_name=_named("build", "force"))
 def build_marts(force: bool = False):
     """Bring the marts up to date with what is loaded and publish them (`force`: rebuild
     every model even if nothing changed)."""
@@ -402,7 +557,18 @@ def build_marts(force: bool = False):
     return _final_state(result, "build")
 
 
-@flow(name="inbox-ingest")
+@flow(name="loads-revert", flow_run_name=_named("revert batch", "batch_id"))
+def revert_load(batch_id: int, why: str, who: str):
+    """Revert a load: the loads it replaced count again, committed with the build and
+    published; recorded with who, when and why (raw.load_events)."""
+    result = ingest_candidates(warehouse(), reference_candidates,
+                               events=[LoadEvent(batch_id, "revert", who, why)])
+    result.outcomes = [o for o in result.outcomes if o.status != "unchanged"]
+    _summarise(result, "loads-revert")
+    return _final_state(result, f"revert batch {batch_id}")
+
+
+@flow(name="inbox-ingest", flow_run_name="inbox")
 def ingest_inbox():
     """Ingest every complete file waiting in AHUAL_HOME/inbox/, then move it aside."""
     from ahual.ops import inbox
@@ -415,6 +581,8 @@ def ingest_inbox():
 
     def gather() -> list[Candidate]:
         found["waiting"] = inbox.waiting(settings.home().inbox)
+        _rename(f"inbox: {_files([str(c.path) for c in found['waiting'].candidates])}"
+                if found["waiting"].candidates else "inbox: nothing ready")
         for outcome in found["waiting"].not_ready:
             say(outcome.line())
         return reference_candidates() + found["waiting"].candidates
@@ -432,7 +600,7 @@ def ingest_inbox():
     return _final_state(result, "inbox")
 
 
-@flow(name="quarterly-snapshot")
+@flow(name="quarterly-snapshot", flow_run_name=_named("snapshot", "quarter"))
 def snapshot(quarter: str | None = None, today: date | None = None):
     """Take the snapshot of a closed quarter (default: the last closed one)."""
     from ahual import snapshot as snapshot_step
@@ -443,7 +611,7 @@ def snapshot(quarter: str | None = None, today: date | None = None):
     return taken
 
 
-@flow(name="consolidated-report")
+@flow(name="consolidated-report", flow_run_name=_named("report", "period", "lang"))
 def report(period: str | None = None, lang: str = "kk,ru"):
     """Write the information report for a half-year (default: the last closed one)."""
     from ahual import report as report_step
@@ -451,7 +619,7 @@ def report(period: str | None = None, lang: str = "kk,ru"):
     return report_step.write(period, lang.split(","))
 
 
-@flow(name="completeness-check")
+@flow(name="completeness-check", flow_run_name=_named("completeness", "period"))
 def completeness_check(period: str | None = None):
     """Who has not reported for a half-year (default: the last closed one)."""
     from ahual.ops import completeness
@@ -462,7 +630,7 @@ def completeness_check(period: str | None = None):
     return found
 
 
-@flow(name="demo-inputs")
+@flow(name="demo-inputs", flow_run_name="demo: made-up inputs")
 def demo_inputs():
     """The demo's files through the gate: a run of its own, so the file the demo refuses on
     purpose shows in the UI as that run's Rejected state, under the demo run that expected it."""
@@ -470,6 +638,7 @@ def demo_inputs():
 
     folder = resources.demo()
     found = inbox.scan(folder, settle_seconds=0, inbox=False)
+    _rename(f"demo: {len(found.candidates)} files")
     say(f"Ahual demo: {len(found.candidates)} made-up input files from {folder} (regional "
         "figures consistent with the programme's national counts)")
     result = ingest_candidates(warehouse(), lambda: reference_candidates() + found.candidates)
@@ -477,7 +646,7 @@ def demo_inputs():
     return _final_state(result, "demo")
 
 
-@flow(name="demo")
+@flow(name="demo", flow_run_name="demo (made-up data)")
 def demo():
     """Every demo input through the gate, one build, the quarterly snapshot and the report."""
     from ahual.ops import demo as demo_step

@@ -5,6 +5,7 @@ so they are the same in a checkout and in an installed wheel; never written.
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from functools import cache
 from importlib import metadata, resources
@@ -45,6 +46,15 @@ def notebooks() -> Path | None:
     """notebooks/ of the checkout Ahual runs from (notebooks are not part of the wheel)."""
     folder = _package_dir("ahual").parent / "notebooks"
     return folder if folder.is_dir() else None
+
+
+@cache
+def demo_hashes() -> frozenset[str]:
+    """SHA-256 of every bundled demo input: such a file is refused in a home that is not the
+    demo's, so made-up figures never reach an analyst's warehouse by mistake."""
+    return frozenset(hashlib.sha256(path.read_bytes()).hexdigest()
+                     for path in demo().rglob("*") if path.is_file()
+                     and path.suffix in (".csv", ".xlsx", ".sav", ".yaml"))
 
 
 @cache

@@ -9,12 +9,18 @@ AHUAL_HOME elsewhere; nothing here touches the disk.
     AHUAL_WRITER_WAIT_SECONDS    how long a load waits for another one to finish (600)
     AHUAL_WRITER_LIMIT    1/0: take Prefect's global writer limit (default: with PREFECT_API_URL)
     AHUAL_NOTIFY_URL      a webhook the automations notify (flows/ops/automations.py)
+    AHUAL_HOME_MODE       private (default): the home is its owner's alone (folders 0700, files
+                          0600); group: its group may read it too (0750/0640), for a team
+    AHUAL_IDLE_SECONDS    the local Prefect server and the warm worker leave after this long
+                          unused (900; 0: they stay until `ahual server stop`)
 """
 
 from __future__ import annotations
 
+import os
 from functools import cached_property
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -28,10 +34,22 @@ def default_home() -> Path:
     return user_data_path("ahual", appauthor=False)
 
 
+def default_demo_home() -> Path:
+    """Where `ahual demo` works unless told otherwise: a per-user folder of its own, beside and
+    never inside the analyst's home, so made-up figures never mix with real ones."""
+    from platformdirs import user_data_path
+
+    return user_data_path("ahual-demo", appauthor=False)
+
+
 class Home:
     """The layout of an AHUAL_HOME folder: every path Ahual writes is named here."""
 
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, mode: str | None = None):
+        # Every folder and file Ahual creates in a home (DuckDB files, quarantined originals,
+        # reports, snapshots, the Prefect database of the server it starts) is created through
+        # this process's umask, so it is set where a home is taken up: AHUAL_HOME_MODE's.
+        os.umask(HOME_UMASKS[mode or Settings().home_mode])
         self.root = root
 
     def __repr__(self) -> str:
@@ -53,9 +71,23 @@ class Home:
     server_log = property(lambda self: self.prefect / "server.log")
     server_lock = property(lambda self: self.prefect / "server.lock")
 
+    # `ahual demo` works in a home of its own, marked by this file: everything it writes says
+    # its figures are made up, and demo files are refused in any other home.
+    # when each received file reached the centre (staging.stg_receipts)
+    receipts = property(lambda self: self.root / "receipts.csv")
+    demo_marker = property(lambda self: self.root / "MADE-UP-DEMO-DATA.txt")
+
+    @property
+    def is_demo(self) -> bool:
+        return self.demo_marker.exists()
+
     @property
     def data_docs_index(self) -> Path:
         return self.gx / "gx" / "uncommitted" / "data_docs" / "local_site" / "index.html"
+
+
+# private: 0700 folders / 0600 files; group: 0750 / 0640 (the group reads, only the owner writes)
+HOME_UMASKS = {"private": 0o077, "group": 0o027}
 
 
 class Settings(BaseSettings):
@@ -72,10 +104,15 @@ class Settings(BaseSettings):
     writer_limit: bool | None = Field(default=None, validation_alias="AHUAL_WRITER_LIMIT")
     # An inbox file is taken once it has not changed for this long (still being copied).
     inbox_settle_seconds: float = Field(default=60, validation_alias="AHUAL_INBOX_SETTLE_SECONDS")
+    # Who may read the home besides its owner: nobody, or its group (a team's shared server).
+    home_mode: Literal["private", "group"] = Field(default="private",
+                                                   validation_alias="AHUAL_HOME_MODE")
+    # The local Prefect server and the warm worker leave after this long unused (0: never).
+    idle_seconds: float = Field(default=900, validation_alias="AHUAL_IDLE_SECONDS")
 
     @cached_property
     def home(self) -> Home:
-        return Home(self.home_dir.expanduser().resolve())
+        return Home(self.home_dir.expanduser().resolve(), self.home_mode)
 
     def prefect_environment(self) -> dict[str, str]:
         """Prefect settings Ahual wants, as environment variables (Prefect reads them when it is

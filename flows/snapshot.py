@@ -2,10 +2,11 @@
 
 `snapshots/<YYYYQn>/` holds one Parquet file per mart, holding the rows dated up to the end of
 the quarter (each mart's `<mart>.yml` names its date column; suppressed survey cells are never
-written), and `manifest.json`. Files are written from the published warehouse (so a snapshot
-never waits for or blocks a load) into a temporary folder that is renamed into place. Taking a
-quarter again recomputes the files: identical bytes -> nothing to do; different -> refused,
-with what changed, mart by mart and key by key.
+written), `manifest.json`, and the Frictionless data package (`datapackage.json`, a CSV copy of
+each mart and the reference tables; flows/datapackage.py). Files are written from the published
+warehouse (so a snapshot never waits for or blocks a load) into a temporary folder that is
+renamed into place. Taking a quarter again recomputes the files: identical bytes -> nothing to
+do; different -> refused, with what changed, mart by mart and key by key.
 """
 
 from __future__ import annotations
@@ -24,9 +25,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from ahual import resources, settings
+from ahual import datapackage, resources, settings
 from ahual.console import say
-from ahual.periods import Period, last_closed
+from ahual.periods import Period, containing, last_closed
 from ahual.problems import UsageError
 from ahual.warehouse import store
 
@@ -58,10 +59,25 @@ def mart_spec(mart: str) -> dict:
 
 
 def quarter_of(text: str | None, today: date) -> Period:
-    period = Period.parse(text) if text else last_closed("Q", today)
+    period = Period.parse(text) if text else default_quarter(today)
     if period.kind != "Q":
         raise UsageError(f"snapshots are quarterly: write a quarter like 2008Q4, not {period}")
     return period
+
+
+def default_quarter(today: date) -> Period:
+    """The quarter that holds the last date the published figures refer to, once it has
+    closed (else the last closed one): what the data holds, not the calendar."""
+    home = settings.home()
+    if home.published_warehouse.exists():
+        wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+        with wh.read_published() as con:
+            latest = store.one(con, store.query("latest_data_date"))[0]
+        if latest is not None:
+            quarter = containing(latest, "Q")
+            if quarter.is_closed(today):
+                return quarter
+    return last_closed("Q", today)
 
 
 def _mart_rows(con: duckdb.DuckDBPyConnection, mart: str, quarter: Period) -> pa.Table:
@@ -106,10 +122,21 @@ def write_files(quarter: Period, folder: Path) -> dict:
     if row:
         build = {"build_id": row[0], "built_at": row[1], "code_version": row[2],
                  "validation": json.loads(row[3])}
-    return {"quarter": str(quarter), "period_end": quarter.end.isoformat(),
-            "taken_at": datetime.now().isoformat(timespec="seconds"),
-            "code_version": resources.code_version(), "files": files, "build": build,
-            "loads": loads, "aliases_overlay": aliases_overlay()}
+    manifest = {"quarter": str(quarter), "period_end": quarter.end.isoformat(),
+                "taken_at": datetime.now().isoformat(timespec="seconds"),
+                "code_version": resources.code_version(), "files": files, "build": build,
+                "loads": loads, "aliases_overlay": aliases_overlay(), **made_up()}
+    datapackage.write(folder, manifest)  # CSV copies, codebooks, datapackage.json
+    return manifest
+
+
+def made_up() -> dict:
+    """A demo home's snapshot says, first thing a reader of the manifest sees, that its figures
+    are invented."""
+    if not settings.home().is_demo:
+        return {"made_up": False}
+    return {"made_up": True, "note": "DEMO DATA: every figure in this snapshot is made up by "
+            "`ahual demo` (only the national sums follow the programme's real figures)"}
 
 
 def aliases_overlay() -> dict | None:

@@ -57,16 +57,29 @@ def home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 @pytest.fixture(scope="session")
 def demo_home(tmp_path_factory: pytest.TempPathFactory, prefect_harness) -> Path:
-    """AHUAL_HOME after `ahual demo` (run once per session through the real CLI entry)."""
+    """The demo's own home after `ahual demo`, once per test process (its runs are on that
+    process's Prefect server, which tests of the demo's runs read)."""
+    return _build_demo(tmp_path_factory.mktemp("demo"))
+
+
+def _build_demo(user: Path) -> Path:
+    """Run `ahual demo` through the real CLI entry, as a new user runs it: no AHUAL_HOME, so it
+    chooses its own per-user folder, here under a temporary XDG_DATA_HOME. The analyst's
+    default home must stay untouched."""
+    from ahual import settings
     from ahual.cli import main
 
-    path = tmp_path_factory.mktemp("demo") / "ahual-home"
     patch = pytest.MonkeyPatch()
-    patch.setenv("AHUAL_HOME", str(path))
+    patch.delenv("AHUAL_HOME", raising=False)
+    patch.setenv("XDG_DATA_HOME", str(user / "data"))
     try:
+        path, default = settings.default_demo_home(), settings.default_home()
         assert main(["demo"]) == 0
     finally:
+        os.environ.pop("AHUAL_HOME", None)  # the demo points this process at its home
         patch.undo()
+    assert path.is_relative_to(user) and (path / "warehouse.duckdb").exists()
+    assert not default.exists(), f"ahual demo wrote into the analyst's default home {default}"
     return path
 
 

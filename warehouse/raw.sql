@@ -51,3 +51,26 @@ CREATE TABLE IF NOT EXISTS raw.builds (
     mart_rows     JSON      NOT NULL,   -- {"marts.registrations": 1052, ...}
     validation    JSON      NOT NULL    -- {"registrations": {"success": true, ...}, ...}
 );
+
+-- What was done to a load after it was loaded, with who, when and why: `revert` takes it out of
+-- the current figures (the load it replaced counts again); `reinstate` (the same file sent
+-- again while another load stood in its place) ranks it as if loaded after batch
+-- `after_batch`. Rows are only ever added; a load's last event decides its standing.
+CREATE TABLE IF NOT EXISTS raw.load_events (
+    event_id    INTEGER   PRIMARY KEY,
+    batch_id    INTEGER   NOT NULL,
+    action      VARCHAR   NOT NULL,   -- revert | reinstate
+    after_batch INTEGER   NOT NULL,   -- the last batch loaded when it was done
+    done_at     TIMESTAMP NOT NULL,
+    who         VARCHAR   NOT NULL,
+    why         VARCHAR   NOT NULL,
+    flow_run_id VARCHAR
+);
+
+-- Every release of Ahual that opened this warehouse for writing, with the raw layout it left
+-- (raw.schema_version is the layout now): which release built a home, and when it upgraded.
+CREATE TABLE IF NOT EXISTS raw.releases (
+    release         VARCHAR   PRIMARY KEY,
+    schema_version  INTEGER   NOT NULL,
+    first_opened_at TIMESTAMP NOT NULL
+);

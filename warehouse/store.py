@@ -17,12 +17,18 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 
 import duckdb
 
 MODELS = Path(__file__).parent
-SCHEMA_VERSION = 2
+# The layout of the raw tables. 3: raw.load_events (reverts and reinstatements) and
+# raw.releases. A warehouse of an older layout is migrated when a writer opens it (MIGRATIONS:
+# version -> the SQL that brings it to the next; raw.sql's CREATE ... IF NOT EXISTS has already
+# added new tables by then).
+SCHEMA_VERSION = 3
+MIGRATIONS: dict[int, str] = {2: ""}
 
 
 class WarehouseBusy(RuntimeError):
@@ -30,7 +36,16 @@ class WarehouseBusy(RuntimeError):
 
 
 class WarehouseOutdated(RuntimeError):
-    """The working warehouse was made by an Ahual with another layout of the raw tables."""
+    """The working warehouse was made by an Ahual with a layout of the raw tables this one
+    cannot migrate (a newer release's, or one too old)."""
+
+
+def release() -> str:
+    """This release of Ahual (the package's version)."""
+    try:
+        return metadata.version("ahual")
+    except metadata.PackageNotFoundError:  # run from a source tree without installing
+        return "unknown"
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params=None) -> tuple | None:
@@ -93,14 +108,7 @@ class Warehouse:
             con.execute("SET temp_directory = ?", [str(self.working.parent / "spill")])
             for path in raw_schema_files():
                 con.execute(path.read_text(encoding="utf-8"))
-            versions = [r[0] for r in con.execute(
-                "SELECT version FROM raw.schema_version").fetchall()]
-            if not versions:
-                con.execute("INSERT INTO raw.schema_version VALUES (?)", [SCHEMA_VERSION])
-            elif versions != [SCHEMA_VERSION]:
-                raise WarehouseOutdated(
-                    f"{self.working} was made by an Ahual with raw layout {versions}, this one "
-                    f"has {SCHEMA_VERSION}; use a new AHUAL_HOME and load the files again")
+            migrate(con, self.working)
         except BaseException:
             con.close()
             raise
@@ -126,6 +134,34 @@ class Warehouse:
                                     "`ahual demo` or `ahual build` first")
         with duckdb.connect(str(self.published), read_only=True) as con:
             yield con
+
+
+def migrate(con: duckdb.DuckDBPyConnection, where: Path) -> None:
+    """Bring the raw layout up to SCHEMA_VERSION (one transaction) and record this release;
+    refuse a layout it cannot migrate, saying what will open it."""
+    versions = [r[0] for r in con.execute("SELECT version FROM raw.schema_version").fetchall()]
+    found = versions[0] if len(versions) == 1 else None
+    if versions and found != SCHEMA_VERSION:
+        if found is None or found > SCHEMA_VERSION:
+            raise WarehouseOutdated(
+                f"{where} has raw layout {versions}, newer than this Ahual {release()} "
+                f"(layout {SCHEMA_VERSION}) can read: open it with the release that built it "
+                "(raw.releases), or `ahual restore` a backup made by this one")
+        if any(v not in MIGRATIONS for v in range(found, SCHEMA_VERSION)):
+            raise WarehouseOutdated(
+                f"{where} has raw layout {found}, which Ahual {release()} cannot migrate to "
+                f"{SCHEMA_VERSION}: `ahual backup DEST` keeps it; then load the files again "
+                "into a new AHUAL_HOME")
+    with transaction(con):
+        if not versions:
+            con.execute("INSERT INTO raw.schema_version VALUES (?)", [SCHEMA_VERSION])
+        elif found != SCHEMA_VERSION:
+            for version in range(found, SCHEMA_VERSION):
+                if MIGRATIONS[version]:
+                    con.execute(MIGRATIONS[version])
+            con.execute("UPDATE raw.schema_version SET version = ?", [SCHEMA_VERSION])
+        con.execute("INSERT INTO raw.releases VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+                    [release(), SCHEMA_VERSION, datetime.now()])
 
 
 @contextmanager
@@ -168,6 +204,39 @@ def insert_batch(con: duckdb.DuckDBPyConnection, *, kind: str, file_name: str, s
         finally:
             con.unregister("incoming_rows")
     return int(batch_id)
+
+
+def load_standing(con: duckdb.DuckDBPyConnection, batch_id: int | None = None) -> list[dict]:
+    """Each load (or one): what it is, how many of its reports are current, which loads stand
+    in place of the rest and which it replaced, and the last revert or reinstatement. Needs the
+    core models: on a warehouse never built, every load stands as loaded."""
+    sql = query("loads_standing")
+    if batch_id is not None:
+        sql = f"SELECT * FROM ({sql}) WHERE batch_id = $batch_id"
+    try:
+        result = con.execute(sql, {"batch_id": batch_id} if batch_id is not None else {})
+    except duckdb.CatalogException:  # nothing built yet
+        return []
+    names = [d[0] for d in result.description]
+    return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def is_current(standing: dict) -> bool:
+    """Whether a load counts in full: not reverted and current for every report it holds."""
+    return (standing["last_action"] != "revert"
+            and standing["current_reports"] == standing["reports"])
+
+
+def record_load_event(con: duckdb.DuckDBPyConnection, *, batch_id: int, action: str, who: str,
+                      why: str, flow_run_id: str | None) -> int:
+    """Revert a load or reinstate it (call inside `transaction`, with the build it changes)."""
+    if action not in {"revert", "reinstate"}:
+        raise ValueError(f"unknown load event {action!r}")
+    event_id, after = one(con, "SELECT (SELECT coalesce(max(event_id), 0) + 1 FROM "
+                          "raw.load_events), (SELECT max(batch_id) FROM raw.load_batches)")
+    con.execute("INSERT INTO raw.load_events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [event_id, batch_id, action, after, datetime.now(), who, why, flow_run_id])
+    return int(event_id)
 
 
 def _rows(frame) -> int:

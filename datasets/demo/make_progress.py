@@ -5,7 +5,9 @@ MADE-UP REPORTS. The programme's measures, agencies, deadlines and planned money
 One consolidated file per half-year 2007H2-2009H2 (as the Ministry of Justice collects them),
 in three formats and languages. Shows: targets met, on track and behind; spending against the
 plan; measure 17 reported late ("in progress" past its due date, so overdue); the Ministry of
-Foreign Affairs not reporting for 2009H1; a late agency file for 2008H2.
+Foreign Affairs not reporting for 2009H1; Mangystau's akimat reporting only
+one of its measures for 2009H1 (partial); a late agency file for 2008H2 (datasets/demo/receipts.csv
+dates its arrival). Each akimat reports by name, though the plan names them as groups.
 Deterministic: `python datasets/demo/make_progress.py`.
 """
 
@@ -23,7 +25,9 @@ REFERENCE = HERE.parent / "reference" / "programme"
 OUT = HERE / "progress"
 PERIODS = {"2007H2": "2007-12-31", "2008H1": "2008-06-30", "2008H2": "2008-12-31",
            "2009H1": "2009-06-30", "2009H2": "2009-12-31"}
-SILENT = {"2009H1": "MFA"}  # does not report that half-year
+SILENT = {"2009H1": {"MFA"}}  # does not report that half-year
+# reports only the first of the measures it is responsible for (a partial report)
+PARTIAL = ("2009H1", "AKIMAT_MAN")
 LATE = ("2008H2", "MCI")  # sends its 2008H2 report in a file of its own
 OVERDUE = 17  # still "in progress" after its due date
 # outputs the lead agency of a measure reports, per half-year (made up; some targets fall short)
@@ -53,6 +57,18 @@ FORMAT = {"2007H2": ("ru", "csv"), "2008H1": ("kk", "xlsx"), "2008H2": ("en", "c
           "2009H1": ("ru", "xlsx"), "2009H2": ("kk", "csv")}
 
 
+def _members() -> dict[str, list[str]]:
+    agencies = pd.read_csv(REFERENCE / "agencies.csv", dtype=str, keep_default_na=False)
+    members: dict[str, list[str]] = {}
+    for row in agencies.itertuples(index=False):
+        if row.member_of:
+            members.setdefault(row.member_of, []).append(row.agency_code)
+    return members
+
+
+MEMBERS = _members()
+
+
 def rows(period: str) -> list[dict]:
     measures = pd.read_csv(REFERENCE / "measures.csv", dtype=str, keep_default_na=False)
     budget = pd.read_csv(REFERENCE / "budget.csv", dtype=str, keep_default_na=False)
@@ -62,7 +78,9 @@ def rows(period: str) -> list[dict]:
     for measure in measures.itertuples(index=False):
         if not int(measure.deadline_year_from) <= year <= int(measure.deadline_year_to):
             continue
-        agencies = measure.agencies.split(";")
+        # the plan names the akimats as groups; each akimat reports for itself
+        agencies = [member for code in measure.agencies.split(";")
+                    for member in MEMBERS.get(code, [code])]
         due = measure.due_date or "2009-12-31"
         status = "done" if due <= end else "in progress"
         if int(measure.measure_no) == OVERDUE:
@@ -70,7 +88,9 @@ def rows(period: str) -> list[dict]:
         planned = budget.query("measure_no == @measure.measure_no and year == @period[:4]")
         amount = planned["planned_mln_tenge"].iloc[0] if len(planned) else ""
         for position, agency in enumerate(agencies):
-            if SILENT.get(period) == agency:
+            if agency in SILENT.get(period, ()):
+                continue
+            if (period, agency) == PARTIAL and any(r["agency"] == agency for r in out):
                 continue
             row = {"agency": agency, "measure": int(measure.measure_no), "period": period,
                    "status": status, "spent": ""}

@@ -33,6 +33,13 @@ def _json() -> bool:
     return bool(STATE["json"])
 
 
+def _print(table) -> None:
+    """A table whole: cut to a terminal's width on one, never when piped (ahual.console)."""
+    from ahual.console import console
+
+    console().print(table)
+
+
 def _say(message: str, style: str | None = None) -> None:
     from ahual.console import say
 
@@ -58,20 +65,26 @@ def unknown() -> int:
     else:
         from rich.table import Table
 
-        from ahual.console import console
-
         table = Table(title="Unknown labels in quarantine", title_justify="left")
         for column in ("kind", "label", "files", "suggested code"):
             table.add_column(column)
         for item in found.labels:
             hint = (f"{item.suggested_code} («{item.suggested_label}»)"
                     if item.suggested_code else "-")
+            if item.could_mean:  # both meanings, neither proposed
+                hint = "ambiguous: " + " or ".join(f"{code} («{name}»)" for code, name
+                                                   in item.could_mean.items())
             table.add_row(item.kind, item.label, "\n".join(item.files), hint)
-        console().print(table)
-        first = found.labels[0]
-        code = first.suggested_code or "CODE"
-        _say(f'Map a label once: ahual aliases add {first.kind} "{first.label}" {code} '
-             '--why "..."')
+        _print(table)
+        mappable = [item for item in found.labels if not item.could_mean]
+        if mappable:
+            first = mappable[0]
+            code = first.suggested_code or "CODE"
+            _say(f'Map a label once: ahual aliases add {first.kind} "{first.label}" {code} '
+                 '--why "..."')
+        if len(mappable) < len(found.labels):
+            _say("An ambiguous label cannot be an alias: write the full name in the file and "
+                 "send it again.")
     if found.cut_samples:
         _say("Problem lists were cut for " + ", ".join(found.cut_samples) + ": more labels "
              "may be unknown; they are found when the file is retried.", style="warning")
@@ -193,13 +206,11 @@ def list_aliases() -> int:
         return EXIT_OK
     from rich.table import Table
 
-    from ahual.console import console
-
     table = Table(title=f"Local aliases ({overlay_file()})", title_justify="left")
     for column in ("kind", "label", "code", "who", "when", "why"):
         table.add_column(column)
     for row in rows:
         table.add_row(row["kind"], row["alias"], f"{row['code']} {row['code_name']}".strip(),
                       row["who"], row["when"], row["why"])
-    console().print(table)
+    _print(table)
     return EXIT_OK

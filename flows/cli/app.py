@@ -16,6 +16,10 @@ import typer
 from ahual import settings
 from ahual.cli import EXIT_OK, EXIT_REJECTED, EXIT_USAGE
 from ahual.cli import aliases as aliases_cli
+from ahual.cli import backup as backup_cli
+from ahual.cli import loads as loads_cli
+from ahual.cli import site as site_cli
+from ahual.cli.help import flags_without_type
 from ahual.console import say
 from ahual.kinds import kinds
 from ahual.problems import InputRejected, UsageError
@@ -43,6 +47,10 @@ server_app = typer.Typer(no_args_is_help=True, help="The local Prefect server Ah
 app.add_typer(ingest_app, name="ingest")
 app.add_typer(server_app, name="server")
 app.add_typer(aliases_cli.app, name="aliases")
+app.command("site", epilog=site_cli.EXIT_CODES)(site_cli.site)
+app.add_typer(loads_cli.app, name="loads")
+app.command("backup", epilog=EXIT_CODES)(backup_cli.backup)
+app.command("restore", epilog=EXIT_CODES)(backup_cli.restore)
 
 
 def _version(value: bool) -> None:
@@ -77,10 +85,12 @@ def _flows():
     from ahual.ops import server
 
     config = settings.settings()
+    if not config.verbose:  # the analyst reads Ahual's lines; Prefect's repeat them (before
+        # Ahual's defaults, which would set these first; a refusal's ERROR is for the UI)
+        for handler in ("CONSOLE", "CONSOLE_FLOW_RUNS", "CONSOLE_TASK_RUNS"):
+            os.environ.setdefault(f"PREFECT_LOGGING_HANDLERS_{handler}_LEVEL", "CRITICAL")
     for name, value in config.prefect_environment().items():
         os.environ.setdefault(name, value)
-    if not config.verbose:  # the analyst reads Ahual's lines; Prefect's repeat them
-        os.environ.setdefault("PREFECT_LOGGING_HANDLERS_CONSOLE_FLOW_RUNS_LEVEL", "CRITICAL")
     config.home.prefect.mkdir(parents=True, exist_ok=True)
     os.environ["PREFECT_API_URL"] = server.api_url(config, on_start=lambda m: say(m, err=True))
     from ahual.ops import daemon
@@ -138,9 +148,12 @@ def _already_loaded(kind, options, files: list[Path]) -> list | None:
     try:
         with wh.read_published() as con:
             batches = [store.loaded_batch(con, c.load_key) for c in candidates]
+            # a load reverted or replaced since is made current again by the flow
+            standing = [store.load_standing(con, b) for b in batches if b is not None]
     except Exception:  # an unreadable published file: let the flow say what is wrong
         return None
-    if any(b is None for b in batches):
+    if any(b is None for b in batches) or not all(store.is_current(s[0]) for s in standing
+                                                  if s):
         return None
     return [FileOutcome(c.path.name, kind.name, "unchanged", batch_id=b)
             for c, b in zip(candidates, batches, strict=True)]
@@ -218,10 +231,15 @@ def demo() -> int:
     """The whole pipeline on the bundled, made-up demo data.
 
     Ingests and validates every demo file (one is refused on purpose), builds the marts, takes
-    the quarterly snapshot, writes the report and says where each result is. Running it again
-    changes nothing.
+    the quarterly snapshot, writes the report and says where each result is. It works in a home
+    of its own (the per-user folder ahual-demo, or --home on an empty folder), never in an
+    analyst's; everything it writes says its figures are made up. Running it again changes
+    nothing.
 
     Example: ahual demo"""
+    from ahual.ops.demo import prepare_home
+
+    prepare_home()
     pipeline = _flows()
     state, _ = _run(pipeline.demo)
     return EXIT_OK if state.is_completed() else EXIT_REJECTED
@@ -244,8 +262,8 @@ def build(force: Annotated[bool, typer.Option("--force", help="rebuild every mod
 @app.command(epilog=EXIT_CODES)
 def snapshot(
     quarter: Annotated[str | None, typer.Option("--quarter", metavar="YYYYQn", help="the "
-                                                "quarter, e.g. 2008Q4 (default: the last "
-                                                "closed one)")] = None,
+                                                "quarter, e.g. 2008Q4 (default: the closed "
+                                                "quarter of the latest data)")] = None,
     diff: Annotated[tuple[str, str] | None, typer.Option(
         "--diff", metavar="FROM TO", help="what changed between two snapshots, by mart and "
         "key, instead")] = None,
@@ -286,8 +304,8 @@ def snapshot(
 @app.command(epilog=EXIT_CODES)
 def report(
     period: Annotated[str | None, typer.Option("--period", metavar="YYYYHn", help="the "
-                                               "half-year, e.g. 2008H2 (default: the last "
-                                               "closed one)")] = None,
+                                               "half-year, e.g. 2008H2 (default: the latest "
+                                               "one the data holds that is due)")] = None,
     lang: Annotated[str, typer.Option("--lang", metavar="kk,ru,en", help="languages, "
                                       "comma-separated")] = "kk,ru",
 ) -> int:
@@ -297,7 +315,9 @@ def report(
     and Russian by default, as the Government receives it.
 
     Example: ahual report --period 2008H2 --lang kk,ru"""
-    from ahual.ops.completeness import half_year
+    from datetime import date
+
+    from ahual.ops.completeness import half_year, reporting_half_years
     from ahual.report import LANGUAGES
 
     half = half_year(period)
@@ -306,6 +326,13 @@ def report(
     if unknown or not chosen:
         raise UsageError(f"--lang {lang}: write one or more of {', '.join(LANGUAGES)}, "
                          "comma-separated")
+    known = reporting_half_years()
+    if str(half) not in known:  # said here, before any flow run exists
+        raise UsageError(f"{half} is not a reporting half-year of the programme "
+                         f"({', '.join(known)})")
+    if known[str(half)] > date.today():
+        say(f"{half}: nothing is due yet (the report is due by {known[str(half)]})")
+        return EXIT_OK
     pipeline = _flows()
     _run(pipeline.report, period=str(half), lang=",".join(chosen))
     return EXIT_OK
@@ -313,8 +340,8 @@ def report(
 
 @app.command(epilog=EXIT_CODES)
 def completeness(period: Annotated[str | None, typer.Option(
-        "--period", metavar="YYYYHn", help="the half-year, e.g. 2008H2 (default: the last "
-        "closed one)")] = None) -> int:
+        "--period", metavar="YYYYHn", help="the half-year, e.g. 2008H2 (default: the latest "
+        "one the data holds that is due)")] = None) -> int:
     """Who has not reported for a half-year (exit status 1 when someone has not).
 
     Regions owe the registration report as of the day after the half-year, responsible
@@ -384,6 +411,9 @@ def serve() -> int:
     20 January and 20 July, quarterly-snapshot after each quarter (Asia/Almaty time).
 
     Example: ahual serve"""
+    import os
+
+    os.environ["AHUAL_DAEMON"] = "0"  # a process of its own, stopped on its own: not the worker
     _flows()
     from ahual.ops.serve import serve as run_serve
 
@@ -425,10 +455,13 @@ def server_stop() -> int:
 
 @server_app.command("status")
 def server_status() -> int:
-    """Whether the local Prefect server runs, where, and where its log and database are."""
-    from ahual.ops import server
+    """What runs for this AHUAL_HOME: its local Prefect server (where, its log and database) and
+    its warm worker."""
+    from ahual.ops import daemon, server
 
-    facts = server.status(settings.home())
+    workers = daemon.running(settings.home())
+    facts = server.status(settings.home()) | {
+        "worker": ", ".join(f"pid {pid}" for pid in workers) if workers else "not running"}
     if STATE["json"]:
         print(json.dumps(facts, indent=2))
     else:
@@ -460,6 +493,7 @@ def run(argv: list[str], json_output: bool = False, original: list[str] | None =
 
 def _dispatch(argv: list[str]) -> int:
     command = typer.main.get_command(app)
+    flags_without_type(command)
     try:
         code = command.main(args=argv, prog_name="ahual", standalone_mode=False)
     except RunInDaemon:
@@ -487,6 +521,14 @@ def _dispatch(argv: list[str]) -> int:
         return EXIT_REJECTED
     except _expected_errors() as error:
         print(f"ahual: {error}", file=sys.stderr)
+        return EXIT_REJECTED
+    except Exception as error:  # a full disk, a permission, a lost server: one line (-v: all)
+        from ahual.cli.faults import one_line
+
+        line = one_line(error)
+        if line is None or settings.settings().verbose:
+            raise
+        print(f"ahual: {line}", file=sys.stderr)
         return EXIT_REJECTED
     return code if isinstance(code, int) else EXIT_OK
 

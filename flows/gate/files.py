@@ -16,6 +16,7 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ahual import resources, settings
 from ahual.kinds.base import Kind, Options, load_key, sha256_of
 from ahual.problems import Problem, shown
 
@@ -54,7 +55,7 @@ class FileOutcome:
 
     file: str
     kind: str
-    status: str  # loaded | unchanged | rejected | waiting
+    status: str  # loaded | reinstated (sent again, counts again) | unchanged | rejected | waiting
     rows: int = 0
     batch_id: int | None = None
     problems: list[Problem] = field(default_factory=list)
@@ -68,7 +69,12 @@ class FileOutcome:
     def line(self) -> str:
         name = shown(self.file)
         if self.status == "loaded":
-            return f"loaded    {name}: {self.rows:,} rows as batch {self.batch_id}"
+            return f"loaded    {name}: {counted(self.rows, 'row')} as batch {self.batch_id}"
+        if self.status == "reinstated":
+            was, replaces = self.summary.get("was"), self.summary.get("replaces")
+            return (f"current   {name}: batch {self.batch_id} counts again"
+                    + (f", in place of {replaces}" if replaces else "")
+                    + (f" (it had been {was})" if was else ""))
         if self.status == "unchanged" and self.batch_id is None and self.problems:
             return f"unchanged {name}: {self.problems[0].message}"
         if self.status == "unchanged":
@@ -99,6 +105,11 @@ class IngestResult:
     @property
     def rejected(self) -> bool:
         return bool(self.refused_build) or any(o.status == "rejected" for o in self.outcomes)
+
+
+def counted(n: int, noun: str) -> str:
+    """"1 row", "2,400 rows"."""
+    return f"{n:,} {noun}" + ("" if n == 1 else "s")
 
 
 def why_not_a_file(path: Path) -> str | None:
@@ -147,4 +158,9 @@ def receive(path: Path, kind: Kind, options: Options) -> Candidate:
         candidate.refusal = [Problem(
             path.name, "file size", f"it is {size / 2**20:,.0f} MB; {kind.title.lower()} is at "
             f"most {kind.max_bytes / 2**20:,.0f} MB. Is this the right file?")]
+    elif sha in resources.demo_hashes() and not settings.home().is_demo:
+        candidate.refusal = [Problem(
+            path.name, "no demo data in a real home", "it is one of Ahual's made-up demo "
+            "files (datasets/demo/); its figures are invented and are never loaded into a "
+            "real home (`ahual demo` shows them in a home of its own)")]
     return candidate

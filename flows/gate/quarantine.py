@@ -21,10 +21,12 @@ REASONS = ("reason.txt", "reason.json")
 def quarantine(root: Path, *, file_name: str, path: Path | None, kind: str, load_key: str,
                sha256: str, loaded_as: dict, side_files: dict[str, Path],
                problems: list[Problem], stage: str, resubmit: str,
-               validation_page: str | None = None, flow_run_id: str | None = None) -> Path:
+               validation_page: str | None = None, flow_run_id: str | None = None,
+               convert_to: str | None = None) -> Path:
     """Copy the file (`path`; None when it could not be read, as a link or a folder is never
     read) and its side files to `root/<kind>/<key12>/received/`, beside reason.txt and
-    reason.json; return the folder."""
+    reason.json; return the folder. `convert_to`: the formats a file of a format the kind does
+    not read must be saved in before it is sent again ("CSV or XLSX")."""
     folder = root / kind / load_key[:12]
     folder.mkdir(parents=True, exist_ok=True)
     kept_files = [p for p in (path, *side_files.values()) if p is not None]
@@ -54,7 +56,8 @@ def quarantine(root: Path, *, file_name: str, path: Path | None, kind: str, load
     what = ("its rows would break the rules of the published marts" if stage == "build"
             else "it breaks the rules of its kind")
     lines = [(f"{shown(file_name)} was refused on {now:%Y-%m-%d %H:%M}: {what}; nothing of "
-              "it was loaded."), f"Kind: {kind}; loaded as: {shown(json.dumps(loaded_as))}",
+              "it was loaded."), f"Kind: {kind}" + (f"; loaded as {shown(as_words(loaded_as))}"
+                                                     if as_words(loaded_as) else ""),
              f"SHA-256: {sha256}", ""]
     if not kept_files:
         lines += ["The file itself is not kept: it could not be read.", ""]
@@ -64,9 +67,17 @@ def quarantine(root: Path, *, file_name: str, path: Path | None, kind: str, load
     if earlier:
         lines += ["", f"Refused {len(earlier)} time(s) before: "
                   + ", ".join(f"{a['refused_at']} ({'; '.join(a['rules'])})" for a in earlier)]
-    lines += ["", "Send the corrected file again:", f"  {resubmit}"]
+    lines += ["", f"Save it as {convert_to}, then send that file:" if convert_to
+              else "Send the corrected file again:", f"  {resubmit}"]
     (folder / "reason.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     return folder
+
+
+def as_words(loaded_as: dict) -> str:
+    """What a load was sent as, in words: "study S01, codebook 3f2a9c01b7e4" ("" for none)."""
+    words = [f"{k} {v}" for k, v in loaded_as.items() if k != "side_files"]
+    words += [f"{role} {sha[:12]}" for role, sha in (loaded_as.get("side_files") or {}).items()]
+    return ", ".join(words)
 
 
 def safe_name(name: str) -> str:

@@ -219,7 +219,11 @@ def _signature(suite: str, batch: pd.DataFrame, *also) -> tuple | None:
     if len(batch) > CACHED_ROWS:
         return None
     digest = hashlib.sha256(repr([(str(c), str(t)) for c, t in batch.dtypes.items()]).encode())
-    digest.update(pd.util.hash_pandas_object(batch, index=False).to_numpy().tobytes())
+    # list cells (a mart's VARCHAR[] column) are hashed by their text: pandas hashes scalars
+    hashable = batch.apply(lambda column: column.map(repr) if column.dtype == object
+                           and column.map(lambda v: hasattr(v, "__len__")
+                                          and not isinstance(v, str)).any() else column)
+    digest.update(pd.util.hash_pandas_object(hashable, index=False).to_numpy().tobytes())
     return (suite_file(suite).read_text(encoding="utf-8"), *also, digest.hexdigest())
 
 
@@ -315,9 +319,7 @@ def _describe(item, meta: dict, batch: pd.DataFrame, file_name: str, raised) -> 
         suggest_column = meta.get("suggest")
         if suggest_column:
             kind = suggest_column.split("_")[0]
-            hint = vocabulary(kind).suggest(fields[suggest_column])
-            if hint:
-                message += f"; did you mean «{hint}»?"
+            message += vocabulary(kind).hint(fields[suggest_column])
         source_row = row.get("source_row")
         problems.append(Problem(file_name, rule, message,
                                 row=None if source_row is None else int(source_row),

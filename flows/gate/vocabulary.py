@@ -60,6 +60,9 @@ class Vocabulary:
     labels: dict[str, str] = field(default_factory=dict)  # normalised label -> code
     spelled: dict[str, str] = field(default_factory=dict)  # normalised label -> as written
     overlay: dict[str, int] = field(default_factory=dict)  # normalised label -> overlay row
+    # normalised label kept out on purpose (ambiguous_labels.csv) -> (the codes it could mean,
+    # in the label's language the name of each): «Алматы» -> {"75": "город Алматы", ...}
+    ambiguous: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def add(self, label: str, code: str) -> None:
         key = normalise_label(label)
@@ -83,9 +86,23 @@ class Vocabulary:
         return labels.map({label: self.resolve(label) for label in labels.dropna().unique()})
 
     def suggest(self, label: str) -> str | None:
-        """A close known label, for "did you mean" in error messages."""
+        """A close known label, for "did you mean" in error messages; none for a label kept
+        out as ambiguous (the closest spelling would be a guess between its meanings)."""
+        if normalise_label(label) in self.ambiguous:
+            return None
         hits = difflib.get_close_matches(normalise_label(label), self.labels, n=1, cutoff=0.75)
         return self.spelled[hits[0]] if hits else None
+
+    def hint(self, label: str) -> str:
+        """What to add to "unknown <kind> «label»": every meaning of an ambiguous label, else
+        a close known label, else nothing."""
+        meanings = self.ambiguous.get(normalise_label(label))
+        if meanings:
+            return ("; it is ambiguous: did you mean "
+                    + " or ".join(f"«{name}» ({code})" for code, name in meanings.items())
+                    + "?")
+        close = self.suggest(label)
+        return f"; did you mean «{close}»?" if close else ""
 
 
 def _read(name: str) -> pd.DataFrame:
@@ -163,7 +180,8 @@ def _with_overlay(kind: str, path: str, sha256: str | None) -> Vocabulary:
     base = reference_vocabulary(kind)
     if sha256 is None:
         return base
-    vocab = Vocabulary(kind, set(base.codes), dict(base.labels), dict(base.spelled))
+    vocab = Vocabulary(kind, set(base.codes), dict(base.labels), dict(base.spelled),
+                       ambiguous=base.ambiguous)
     overlay = read_overlay(Path(path))
     for row_no, row in enumerate(overlay.itertuples(index=False), start=2):
         if row.kind not in KINDS:
@@ -199,4 +217,18 @@ def reference_vocabulary(kind: str) -> Vocabulary:
     aliases = _read("aliases.csv")
     for row in aliases.loc[aliases["kind"] == kind].itertuples(index=False):
         vocab.add(row.alias, row.code)
+    named = table.set_index(code_column)
+    ambiguous = _read("ambiguous_labels.csv")
+    for row in ambiguous.loc[ambiguous["kind"] == kind].itertuples(index=False):
+        language = _language(row.label)
+        vocab.ambiguous[normalise_label(row.label)] = {
+            code: named.at[code, f"name_{language}"] if code in named.index else code
+            for code in row.could_mean.replace(" or ", " ").split()}
     return vocab
+
+
+def _language(label: str) -> str:
+    """The language of a label, to name the meanings of an ambiguous one alike."""
+    if re.search("[әғқңөұүһіӘҒҚҢӨҰҮҺІ]", label):
+        return "kk"
+    return "ru" if re.search("[а-яА-ЯёЁ]", label) else "en"

@@ -18,7 +18,7 @@ import pandas as pd
 from ahual import resources
 from ahual.gate.readers import read_table
 from ahual.gate.tabular import DASHES, clean_count_text, counts, header_roles
-from ahual.gate.vocabulary import normalise_label, vocabulary
+from ahual.gate.vocabulary import agencies, normalise_label, vocabulary
 from ahual.kinds.base import Kind, Options, Parsed
 from ahual.problems import InputRejected, Problem
 from ahual.resources import contract
@@ -142,7 +142,15 @@ def _responsible(agency: str | None, measure: int | None) -> bool:
     if agency is None or pd.isna(measure):
         return True  # unknown agency or measure is its own rule
     row = measures().loc[measures()["measure_no"] == str(measure)]
-    return agency in row.iloc[0]["agencies"].split(";")
+    listed = row.iloc[0]["agencies"].split(";")
+    return agency in listed or _group_of(agency) in listed
+
+
+def _group_of(agency: str) -> str | None:
+    """The group the plan names an agency by (each akimat reports for itself, but the plan
+    lists "the oblasts' akimats")."""
+    found = agencies().loc[agencies()["agency_code"] == agency, "member_of"]
+    return found.iloc[0] or None if len(found) else None
 
 
 KIND = Kind(

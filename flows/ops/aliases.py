@@ -49,7 +49,7 @@ from ahual.problems import UsageError, shown
 # The rules of the input suites that refuse an unknown label, and the vocabulary each uses.
 LABEL_RULES = {f"known {kind}": kind for kind in KINDS}
 _LABEL = re.compile(r"unknown (?P<kind>region|confession|indicator|agency) «(?P<label>.*)»"
-                    r"(?:; did you mean «.*»\?)?$")
+                    r"(?:; (?:it is ambiguous: )?did you mean «.*\?)?$")
 _MORE = re.compile(r"^(?P<n>\d+) more rows break this rule$")
 
 
@@ -144,11 +144,13 @@ class UnknownLabel:
     rows: int = 0  # rows of the sampled problems that name it
     suggested_label: str | None = None  # a close known label, never applied
     suggested_code: str | None = None
+    could_mean: dict[str, str] | None = None  # a label kept out as ambiguous: code -> name
 
     def as_dict(self) -> dict:
         return {"kind": self.kind, "label": self.label, "files": self.files,
                 "folders": self.folders, "input_kinds": self.input_kinds, "rows": self.rows,
-                "suggested_code": self.suggested_code, "suggested_label": self.suggested_label}
+                "suggested_code": self.suggested_code, "suggested_label": self.suggested_label,
+                "could_mean": self.could_mean}
 
 
 @dataclass
@@ -186,7 +188,8 @@ def unknown_labels() -> UnknownLabels:
         if not still and entry.only_label_problems:
             now_known.append(entry.file)
     for item in found.values():
-        item.suggested_label = vocabulary(item.kind).suggest(item.label)
+        item.could_mean = vocabulary(item.kind).ambiguous.get(normalise_label(item.label))
+        item.suggested_label = vocabulary(item.kind).suggest(item.label)  # None if ambiguous
         if item.suggested_label:
             item.suggested_code = vocabulary(item.kind).resolve(item.suggested_label)
     labels = sorted(found.values(), key=lambda u: (u.kind, -len(u.files), u.label))

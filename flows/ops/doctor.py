@@ -8,7 +8,10 @@ says whether a build was refused or a run stopped before publishing.
 
 from __future__ import annotations
 
+import contextlib
 import json
+import os
+import stat
 from pathlib import Path
 
 from ahual import resources, settings
@@ -38,6 +41,29 @@ def quarantine_problems(root: Path, rejections: list[tuple[str, str]]) -> list[s
     return found
 
 
+def readable_by_others(root: Path, group_may_read: bool) -> list[str]:
+    """The home itself and what in it someone other than its owner (or, unless
+    AHUAL_HOME_MODE=group, its group) can open: a folder they cannot enter hides what is below."""
+    classes = [("others", stat.S_IRWXO)] + ([] if group_may_read else [("its group",
+                                                                         stat.S_IRWXG)])
+    found = []
+    for who, bits in classes:
+        enter = bits & (stat.S_IXOTH | stat.S_IXGRP)
+        for folder, folders, files in os.walk(root):
+            with contextlib.suppress(FileNotFoundError):  # removed while walked: a load ending
+                mode = os.stat(folder).st_mode
+                if mode & bits:
+                    found.append(f"{folder}/ ({stat.filemode(mode)}) is open to {who}")
+                if not mode & enter:
+                    folders.clear()  # nothing below it can be reached
+                    continue
+                for name in files:
+                    mode = os.lstat(Path(folder) / name).st_mode
+                    if mode & bits and not stat.S_ISLNK(mode):
+                        found.append(f"{folder}/{name} ({stat.filemode(mode)}) is open to {who}")
+    return found
+
+
 def run_checks() -> dict[str, list[str]]:
     home = settings.home()
     wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
@@ -63,16 +89,40 @@ def run_checks() -> dict[str, list[str]]:
     return results
 
 
+# How a check that passed reads: each check is named for what it finds ("marts disagree with
+# core"), which after "ok" would read as the problem.
+PASSED = {"batches without their rows": "every batch has all its rows",
+          "rows without lineage": "every row has its lineage",
+          "marts disagree with core": "marts agree with core",
+          "quarantine entries without a reason": "every quarantine entry has its reason and file"}
+
+
 def print_doctor() -> int:
     results = run_checks()
     for name, problems in results.items():
-        say(f"{'ok  ' if not problems else 'FAIL'} {name}",
+        say(f"ok   {PASSED.get(name, name)}" if not problems else f"FAIL {name}",
             style=None if not problems else "refused")
         for problem in problems[:20]:
             say(f"       {problem}")
         if len(problems) > 20:
             say(f"       ... and {len(problems) - 20} more")
+    _warn_if_readable(settings.settings())
     bad = sum(bool(p) for p in results.values())
     say(f"\n{'all checks passed' if not bad else f'{bad} check(s) failed'} "
         f"({settings.home().published_warehouse})")
     return 1 if bad else 0
+
+
+def _warn_if_readable(config: settings.Settings) -> None:
+    """A warning, not a failed check: the warehouse is whole, but not private."""
+    root = config.home.root
+    exposed = readable_by_others(root, group_may_read=config.home_mode == "group")
+    if not exposed:
+        return
+    fix = "go-rwx" if config.home_mode == "private" else "o-rwx"
+    say(f"warn the home can be read by other users of this machine (it holds respondent-level "
+        f"data): run  chmod -R {fix} {root}", style="warning")
+    for problem in exposed[:5]:
+        say(f"       {problem}")
+    if len(exposed) > 5:
+        say(f"       ... and {len(exposed) - 5} more")

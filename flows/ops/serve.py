@@ -1,12 +1,18 @@
 """`ahual serve`: the scheduled deployments (flows/schedules.py), run by this process against the
 Prefect server every command uses (flows/ops/server.py) until it is stopped.
+
+While it runs it keeps the home's local server in use (it never leaves for being idle). Stopped
+by SIGTERM (systemd) or Ctrl-C, it stops the local server it started itself, with its pointer.
 """
 
 from __future__ import annotations
 
 import importlib
+import signal
 
+from ahual import settings
 from ahual.console import say
+from ahual.ops import server
 from ahual.schedules import SCHEDULES, TIMEZONE
 
 
@@ -36,6 +42,16 @@ def serve() -> None:
         say(f"  automation {automation.name}: {automation.description}")
     for s in SCHEDULES:
         say(f"  {s.name:<20} {s.cron:<18} {TIMEZONE}  {s.description}")
-    # Keep schedules active when this process is restarted (Prefect pauses them on SIGTERM by
-    # default, and a paused deployment silently stops running).
-    prefect_serve(*deployments(), pause_on_shutdown=False)
+    signal.signal(signal.SIGTERM, _interrupted)  # Prefect's serve shuts down on Ctrl-C only
+    try:
+        # Keep schedules active when this process is restarted (Prefect pauses them on SIGTERM
+        # by default, and a paused deployment silently stops running).
+        prefect_serve(*deployments(), pause_on_shutdown=False)
+    finally:
+        home = settings.home()
+        if server.started_here(home):
+            server.stop(home)
+
+
+def _interrupted(*_) -> None:
+    raise KeyboardInterrupt

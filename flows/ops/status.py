@@ -10,6 +10,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ahual import settings
+from ahual.ops import completeness
+from ahual.periods import Period
 from ahual.warehouse import store
 
 
@@ -56,14 +58,20 @@ def collect(limit: int = 10) -> dict:
                                "code_version": build[0][2], "last_batch_id": build[0][3]}
                               if build else {})
         facts["loads"] = [dict(zip(("batch_id", "kind", "file", "rows", "loaded_at",
-                                    "loaded_as"), r, strict=True))
+                                    "loaded_as"), (*r[:5], json.loads(r[5])), strict=True))
                           for r in rows("status_loads", limit=limit)]
 
-        latest = rows("latest_registration_date")[0][0]
-        facts["registrations_as_of"] = latest
-        facts["regions_without_report"] = [
-            {"code": r[0], "name": r[1]}
-            for r in rows("missing_registrations", due=latest)] if latest else []
+        # who has not reported: the same obligations `ahual completeness` reads, for the
+        # latest half-year the data holds that is due
+        period = rows("latest_due_period", today=date.today())[0][0]
+        found = completeness.find(con, Period.parse(period)) if period else None
+        facts["obligations_period"] = period
+        facts["registrations_as_of"] = found.due and completeness.due_date(
+            Period.parse(period)) if found else None
+        facts["regions_without_report"] = ([{"code": c, "name": n} for c, n in found.regions]
+                                           if found else [])
+        facts["late"] = found.late if found else []
+        facts["partial"] = found.partial if found else []
         facts["monitoring_missing"] = [{"round": r[0], "regions": r[1]}
                                        for r in rows("status_monitoring_missing")]
         facts["progress_missing"] = [{"period": r[0], "agencies": r[1]}
@@ -168,8 +176,12 @@ def render(facts: dict) -> None:
     who.add_column("missing")
     if facts["registrations_as_of"]:
         names = ", ".join(f"{r['name']} ({r['code']})" for r in facts["regions_without_report"])
-        who.add_row(f"registration reports as of {facts['registrations_as_of']}",
-                    names or "none")
+        who.add_row(f"registration reports as of {facts['registrations_as_of']} "
+                    f"({facts['obligations_period']})", names or "none")
+    for r in facts.get("late", []):
+        who.add_row(f"late {r['kind']} report", f"{r['name']}: {r['days_late']} days")
+    for r in facts.get("partial", []):
+        who.add_row(f"partial {r['kind']} report", f"{r['name']}: {r['why']}")
     for r in facts["monitoring_missing"]:
         who.add_row(f"monitoring round {r['round']}", r["regions"])
     for r in facts["progress_missing"]:

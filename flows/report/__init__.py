@@ -5,6 +5,8 @@ Government, one HTML page and one workbook per language (report-<period>-<lang>.
                   (warehouse/queries/report_*.sql)
     data.py       ReportData: what the report shows, already queried, in no language
     figures.py    the business figures: key figures, measures, scorecard, budget, monitoring
+    sections/     the religious situation (registrations with their coverage, rates, survey
+                  findings) and the workbook's sheets for it and for what to watch
     language.py   one language: its labels (labels/<lang>.yaml) and how it writes numbers, dates
     names.py      every code by its name in the report's language
     charts.py     the charts' geometry (the SVG is written by the templates)

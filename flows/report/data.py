@@ -91,6 +91,27 @@ class ReportData:
     count_warnings: pd.DataFrame = field(default_factory=pd.DataFrame)
     families: pd.DataFrame = field(default_factory=pd.DataFrame)
 
+    # The religious situation (sections/registrations.py, sections/surveys.py).
+    # `registration_coverage`: marts.registration_coverage up to the period's reporting date (the
+    # day after it): as_of, units_expected, units_reported, missing_units (';'-separated KATO
+    # codes), complete (bool: the date has a national figure), national_source (national
+    # report | all regions | None). `registrations`: on the date the section shows and the
+    # previous complete date: as_of, region_code ('00' the Republic, only on a complete date),
+    # confession_code (a family or ALL), associations, population, per_100k.
+    # `survey_estimates`: report_survey_estimates.sql (the headline answer of each question of
+    # the studies fielded by the period's end; national, and by region for the latest study):
+    # study_id, fieldwork_start, fieldwork_end, title_kk/ru/en, variable, category_code,
+    # label_kk/ru/en, domain_kind, region_code ('00' national), estimate, ci_low, ci_high,
+    # ci_method, n_unweighted. `survey_questions`: study_id, variable, question_kk/ru/en (the
+    # registry's order). Empty: the section is left out.
+    registration_coverage: pd.DataFrame = field(default_factory=pd.DataFrame)
+    registrations: pd.DataFrame = field(default_factory=pd.DataFrame)
+    survey_estimates: pd.DataFrame = field(default_factory=pd.DataFrame)
+    survey_questions: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    # The home holds Ahual's made-up demo data: every page and sheet says so.
+    demo: bool = False
+
 
 # --- frame cells as plain Python values --------------------------------------------------------
 

@@ -11,10 +11,12 @@ from datetime import datetime
 import pandas as pd
 
 from ahual import resources, settings
+from ahual.kinds.survey.registry import study_variables
 from ahual.ops.completeness import due_date, missing_registrations
 from ahual.periods import Period
 from ahual.problems import UsageError
 from ahual.report.data import ReportData
+from ahual.report.sections import registrations
 from ahual.warehouse import store
 
 NOT_REPORTED = ["kind", "code", "missing", "round", "due"]
@@ -53,6 +55,11 @@ def gather(period: Period) -> ReportData:
             [("region", code, "registrations", None, due)
              for code, _ in missing_registrations(con, period)], columns=NOT_REPORTED)
         not_reported = _query(con, "not_reported", period=str(period), period_end=period.end)
+        reporting = registrations.reporting_date(period.end)
+        coverage = _query(con, "registration_coverage", as_of=reporting)
+        shown, previous = registrations.dates(coverage, reporting)
+        counts = _query(con, "registrations", shown=shown, previous=previous) \
+            if shown else pd.DataFrame()
         return ReportData(
             period=str(period), period_start=period.start, period_end=period.end,
             generated_at=datetime.now().replace(microsecond=0),
@@ -76,4 +83,9 @@ def gather(period: Period) -> ReportData:
             forecast_gaps=_query(con, "forecast_gaps", period_end=period.end),
             count_warnings=_query(con, "warnings", period_end=period.end),
             families=_query(con, "families"),
+            registration_coverage=coverage, registrations=counts,
+            survey_estimates=_query(con, "survey_estimates", period_end=period.end),
+            survey_questions=study_variables()[
+                ["study_id", "variable", "question_kk", "question_ru", "question_en"]],
+            demo=home.is_demo,
         )

@@ -15,6 +15,7 @@ from ahual.report import charts, figures
 from ahual.report.data import ReportData
 from ahual.report.language import Language
 from ahual.report.names import Names
+from ahual.report.sections import registrations, surveys
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -56,6 +57,10 @@ def context(data: ReportData, lang: Language) -> dict:
     shown_measures = {m.no for m in measures} | {line.no for line in lines}
     build = (lang.t("document.build", number=data.build_number, built_at=lang.stamp(data.built_at))
              if data.build_number is not None else lang.t("document.no_build"))
+    counts, findings = registrations.registrations(data), surveys.findings(data)
+    forecasts = figures.forecasts(data)
+    gaps = figures.forecast_gaps(data)
+    situation = 5 if counts or findings else None  # the sections after it move down one
     return {
         "data": data, "L": lang, "t": lang.t, "names": names, "tone": TONE,
         "css": stylesheet(), "period_name": lang.period(data.period), "build": build,
@@ -73,7 +78,14 @@ def context(data: ReportData, lang: Language) -> dict:
         "observations": observations, "warnings": figures.warnings(observations),
         "round": figures.monitoring_round(observations),
         "index_scores": scores, "index_round": figures.index_round(scores),
-        "forecasts": figures.forecasts(data), "forecast_gaps": figures.forecast_gaps(data),
+        "forecasts": forecasts, "forecast_gaps": gaps,
+        "partial_origins": registrations.partial_origins(
+            data, {f.origin for f in forecasts if f.level == "national"}
+            | {g.origin for g in gaps}),
+        "registrations": counts, "findings": findings,
+        "survey_name": lambda texts: surveys.name(texts, lang.code),
+        "number": {"situation": situation, "monitoring": 6 if situation else 5,
+                   "not_reported": 7 if situation else 6},
         "count_warnings": count_warnings,
         "warnings_round": figures.warnings_round(count_warnings),
         "missing": figures.not_reported(data),

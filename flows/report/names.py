@@ -15,6 +15,7 @@ from functools import cached_property
 from ahual.report.data import ReportData, as_int, as_text, records
 from ahual.report.figures import Deadline, Missing
 from ahual.report.language import ROMAN, Language
+from ahual.report.sections.registrations import Coverage
 
 
 @dataclass(frozen=True)
@@ -149,3 +150,18 @@ class Names:
         else:
             what = t("not_reported.registrations", date=self.lang.date(row.due))
         return who, name, what
+
+    def coverage(self, row: Coverage) -> str:
+        """Who reported for a date, in words: "15 of 16 regions reported; no national figure.
+        Not reported: ..." (never a number where the figure is partial)."""
+        t = self.lang.t
+        values = {"reported": self.lang.number(row.reported),
+                  "expected": self.lang.number(row.expected),
+                  "missing": self.lang.join(self.region(code) for code in row.missing)}
+        if row.partial:
+            return t("coverage.partial", **values)
+        if row.source == "national report" and row.missing:
+            return t("coverage.national_report", **values)
+        if row.source == "national report":
+            return t("coverage.national_and_all", **values)
+        return t("coverage.all_regions", **values)

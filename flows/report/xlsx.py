@@ -20,6 +20,7 @@ from ahual.report import figures
 from ahual.report.data import ReportData, plain
 from ahual.report.language import Language
 from ahual.report.names import Names
+from ahual.report.sections import sheets
 
 # Text that a spreadsheet would take for a formula when it is typed or re-entered: = + - @, and
 # tab or carriage return (CSV-era tricks), also after leading spaces; full-width forms too.
@@ -47,6 +48,8 @@ def neutralise(value) -> tuple[object, bool]:
 
 
 BOLD = Font(bold=True)
+BANNER_FONT = Font(bold=True, color="962220", size=12)
+BANNER_FILL = PatternFill("solid", fgColor="FBE7E6")
 HEADER_FILL = PatternFill("solid", fgColor="E9EDF2")
 HEADER_RULE = Border(bottom=Side(style="thin", color="1C2530"))
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -99,28 +102,35 @@ def _shown(value, day_format: str) -> str:
 class Book:
     """A workbook in one language, written sheet by sheet."""
 
-    def __init__(self, lang: Language):
+    def __init__(self, lang: Language, banner: str = ""):
         self.lang = lang
         self.day = lang.t("format.xlsx_date")
+        self.banner = banner  # the first line of every sheet (a demo's: its figures are made up)
         self.book = Workbook()
         self.book.remove(self.book.active)
 
     def sheet(self, key: str, columns: list[Column], rows: list[list]) -> None:
-        """A sheet with a bold frozen header, an autofilter and widths that fit the content."""
+        """A sheet with a bold frozen header, an autofilter and widths that fit the content;
+        with a banner, the banner is its first line and the header the second."""
         title = self.lang.t(f"xlsx.{key}")
         if not SHEET_NAME.fullmatch(title):
             raise ValueError(f"labels/{self.lang.code}.yaml xlsx.{key}: {title!r} cannot name "
                              "a sheet (at most 31 characters, none of []:*?/\\)")
         sheet = self.book.create_sheet(title)
+        top = 2 if self.banner else 1  # the header's row
+        if self.banner:
+            cell = _put(sheet, 1, 1, self.banner)
+            cell.font, cell.fill = BANNER_FONT, BANNER_FILL
+            sheet.row_dimensions[1].height = 21
         chars = []
         for col, column in enumerate(columns, 1):
             longest = max([len(column.label)] + [len(_shown(v[col - 1], self.day)) for v in rows])
             chars.append(column.width or min(max(longest + 2, 8), 60))
             sheet.column_dimensions[get_column_letter(col)].width = chars[-1]
-            cell = _put(sheet, 1, col, column.label)
+            cell = _put(sheet, top, col, column.label)
             cell.font, cell.fill, cell.border = BOLD, HEADER_FILL, HEADER_RULE
             cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-        for r, values in enumerate(rows, 2):
+        for r, values in enumerate(rows, top + 1):
             lines = 1
             for col, value in enumerate(values, 1):
                 cell = _put(sheet, r, col, value, columns[col - 1].number_format, self.day)
@@ -133,8 +143,9 @@ class Book:
             # out themselves, so such a row gets the height of the lines it needs.
             if lines > 1:
                 sheet.row_dimensions[r].height = 15 * lines
-        sheet.freeze_panes = "A2"
-        sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 2)}"
+        sheet.freeze_panes = f"A{top + 1}"
+        last = get_column_letter(len(columns))
+        sheet.auto_filter.ref = f"A{top}:{last}{max(len(rows) + top, top + 1)}"
 
 
 def _tenge(value) -> Formatted | None:
@@ -145,7 +156,7 @@ def write_xlsx(data: ReportData, language: str, path: Path) -> None:
     """The report in `language` (kk, ru or en) as a workbook at `path`."""
     lang = Language.of(language)
     t, names = lang.t, Names(data, lang)
-    out = Book(lang)
+    out = Book(lang, t("document.demo") if data.demo else "")
     measures = figures.measures(data)
     key = figures.key_figures(data)
     years = figures.budget_years(data)
@@ -182,6 +193,7 @@ def write_xlsx(data: ReportData, language: str, path: Path) -> None:
         summary += [[t("xlsx.year_planned", year=year_name(row)), _tenge(row.planned)],
                     [t("xlsx.year_printed", year=year_name(row)), _tenge(row.printed)],
                     [t("xlsx.year_spent", year=year_name(row)), _tenge(row.spent)]]
+    summary += sheets.summary(data, lang, names)
     if marked:
         summary.append([t("xlsx.note"), t("document.untranslated_note")])
     out.sheet("summary", [Column(t("xlsx.item"), width=56), Column(t("xlsx.value"), width=80)],
@@ -229,12 +241,18 @@ def write_xlsx(data: ReportData, language: str, path: Path) -> None:
          for line in lines for year, f in zip(line_years, line.years, strict=True)
          if f is not None])
 
+    for extra in sheets.situation(data, lang, names):
+        out.sheet(extra.key, [Column(*column) for column in extra.columns], extra.rows)
+
     out.sheet("monitoring", [
         Column(t("xlsx.round"), "0"), Column(t("monitoring.region"), width=30),
         Column(t("monitoring.indicator"), width=50), Column(t("monitoring.value")),
         Column(t("monitoring.change")), Column(t("xlsx.early_warning"))],
         [[r.round, names.region(r.region), names.indicator(r.indicator), r.value, r.change,
           lang.yes_no(r.warning)] for r in figures.monitoring(data)])
+
+    for extra in sheets.after_monitoring(data, lang, names):
+        out.sheet(extra.key, [Column(*column) for column in extra.columns], extra.rows)
 
     out.sheet("not_reported", [
         Column(t("not_reported.who")), Column(t("not_reported.name"), width=50),

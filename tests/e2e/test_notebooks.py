@@ -71,6 +71,13 @@ def test_every_chart_is_drawn_inline(executed, name):
 
 
 @pytest.mark.parametrize("name", IDS)
+def test_a_demo_notebook_says_its_figures_are_made_up(executed, name):
+    page = executed[name].html.read_text(encoding="utf-8")
+    assert "ahual-demo-banner" in page
+    assert any(words in page for words in ("made up", "вымышлены", "ойдан құрастырылған"))
+
+
+@pytest.mark.parametrize("name", IDS)
 def test_language_is_set_at_the_top(executed, name):
     first = next(c for c in executed[name].notebook.cells if c.cell_type == "code")
     assert re.match(r'LANG = "(kk|ru|en)"', first.source), first.source

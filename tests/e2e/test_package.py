@@ -87,6 +87,7 @@ def test_the_demo_runs_from_the_installed_wheel_in_an_empty_folder(wheel, tmp_pa
                          capture_output=True, text=True, timeout=900)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     assert list(empty.iterdir()) == []  # nothing written where the command ran
-    home = user / ".local" / "share" / "ahual"
+    home = user / ".local" / "share" / "ahual-demo"  # the demo's own home, not the analyst's
     assert (home / "warehouse.duckdb").is_file() and any((home / "snapshots").iterdir())
+    assert not (user / ".local" / "share" / "ahual").exists()
     assert "671 -> 3783" in ran.stdout

@@ -13,14 +13,18 @@ test looks at what happened:
   `ahual inbox` on a second AHUAL_HOME (one machine), and `prefect deploy` again (an upgrade).
 
 Who held the writer limit, and when, is read from the server's concurrency events; which worker
-ran what from its `executed-flow-run` events. PostgreSQL comes from .ci/install-postgres.sh (or
-AHUAL_TEST_POSTGRES_URL, a role that may create databases); each run gets a fresh database,
-dropped at the end. Without PostgreSQL the module skips and says how to get it.
+ran what from its `executed-flow-run` events. The server is shared, so it is authenticated
+(PREFECT_SERVER_API_AUTH_STRING, a fresh secret per run): a client without the secret is
+refused, and neither the secret nor the database's credentials are written anywhere Ahual or
+Prefect writes. PostgreSQL comes from .ci/install-postgres.sh (or AHUAL_TEST_POSTGRES_URL, a
+role that may create databases); each run gets a fresh database, dropped at the end. Without
+PostgreSQL the module skips and says how to get it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import base64
 import glob
 import json
 import os
@@ -217,6 +221,11 @@ def _clean_environment() -> dict[str, str]:
                   "AHUAL_DAEMON": "0"}
 
 
+def _credentials(url: str) -> str:
+    """user:password@host:port of a database URL."""
+    return url.split("://", 1)[1].split("/", 1)[0]
+
+
 def _until(what: str, check, timeout: float = WAIT_SECONDS, every: float = 0.5):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -275,6 +284,10 @@ class Outcome:
     shared: Path
     single: Path
     seconds: dict[str, float]
+    folder: Path  # the processes' logs
+    secrets: list[str]  # the auth string's password, the database's user:password@host
+    without_auth: dict[str, str | int]  # what clients without the auth string got
+    from_api: str  # every artifact and every run log, as the API gives them
 
     def timeline(self) -> str:
         t0 = min((r.start for r in self.runs.values() if r.start), default=datetime.now(UTC))
@@ -296,8 +309,9 @@ class Outcome:
 
 
 class Api:
-    def __init__(self, url: str):
-        self.http = httpx.Client(base_url=url, timeout=30)
+    def __init__(self, url: str, auth: str):
+        self.http = httpx.Client(base_url=url, timeout=30, headers={
+            "Authorization": f"Basic {base64.b64encode(auth.encode()).decode()}"})
 
     def __call__(self, method: str, path: str, body: dict | None = None):
         answer = self.http.request(method, path, json=body)
@@ -333,10 +347,12 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
     shared, single = folder / "shared-home", folder / "one-machine-home"
     port = free_port()
     api_url = f"http://127.0.0.1:{port}/api"
+    auth = f"ahual:{uuid4().hex}"  # the shared server's secret (basic auth), fresh per run
     processes = Processes(folder)
     prefect = [sys.executable, "-m", "prefect"]
     base = _clean_environment()
-    client_env = base | {"PREFECT_API_URL": api_url, "PREFECT_HOME": str(folder / "client")}
+    client_env = base | {"PREFECT_API_URL": api_url, "PREFECT_HOME": str(folder / "client"),
+                         "PREFECT_API_AUTH_STRING": auth}
     seconds: dict[str, float] = {}
     began = time.monotonic()
 
@@ -354,6 +370,7 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
         server = processes.start("server", prefect + [
             "server", "start", "--host", "127.0.0.1", "--port", str(port)], base | {
             "PREFECT_HOME": str(folder / "server"),
+            "PREFECT_SERVER_API_AUTH_STRING": auth,
             "PREFECT_SERVER_DATABASE_CONNECTION_URL": prefect_database,
             "PREFECT_SERVER_DEPLOYMENTS_CONCURRENCY_SLOT_WAIT_SECONDS": "2",
             "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"})
@@ -368,7 +385,16 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
 
         _until("the Prefect server on PostgreSQL", healthy)
         lap("server up")
-        api = Api(api_url)
+        api = Api(api_url, auth)
+        # a client without the secret: the API and Prefect's own CLI are refused
+        without_auth: dict[str, str | int] = {
+            "api": httpx.post(f"{api_url}/flow_runs/filter", json={}, timeout=30).status_code,
+            "wrong": Api(api_url, "ahual:wrong").http.post("/flow_runs/filter",
+                                                           json={}).status_code}
+        refused = processes.start("no-auth", prefect + ["work-pool", "ls"], {
+            k: v for k, v in client_env.items() if k != "PREFECT_API_AUTH_STRING"})
+        without_auth["cli"] = processes.finish("no-auth", refused)
+        without_auth["cli_output"] = processes.log("no-auth")
 
         # 2. the pool, then the deployments and the two workers at the same time
         cli("work-pool", prefect + ["work-pool", "create", POOL, "--type", "process"], client_env)
@@ -379,7 +405,8 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
             workers.append(f"worker-{n}")
             processes.start(f"worker-{n}", prefect + [
                 "worker", "start", "--pool", POOL, "--name", f"worker-{n}", "--limit", "1"],
-                base | {"PREFECT_API_URL": api_url, "PREFECT_HOME": str(folder / f"worker-{n}"),
+                base | {"PREFECT_API_URL": api_url, "PREFECT_API_AUTH_STRING": auth,
+                        "PREFECT_HOME": str(folder / f"worker-{n}"),
                         "AHUAL_HOME": str(shared), "AHUAL_INBOX_SETTLE_SECONDS": "0",
                         "PREFECT_WORKER_QUERY_SECONDS": "1",
                         "PREFECT_WORKER_PREFETCH_SECONDS": "1"}, folder)
@@ -422,6 +449,9 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
         # 3. files in the shared inbox, then two inbox runs and the build at once
         inbox = shared / "inbox" / "registrations"
         inbox.mkdir(parents=True)
+        for demo_home in (shared, single):  # the walkthrough sends the made-up demo files
+            demo_home.mkdir(parents=True, exist_ok=True)
+            (demo_home / "MADE-UP-DEMO-DATA.txt").write_text("a demo of production\n")
         demo = REPO / "datasets" / "demo" / "registrations"
         for path in sorted(demo.iterdir()):
             shutil.copy2(path, inbox / path.name)
@@ -456,6 +486,7 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
             shutil.copy2(path, single / "inbox" / "registrations" / path.name)
         one_machine = processes.start("one-machine", [sys.executable, "-m", "ahual", "inbox"],
                                       base | {"PREFECT_API_URL": api_url,
+                                              "PREFECT_API_AUTH_STRING": auth,
                                               "AHUAL_HOME": str(single),
                                               "AHUAL_INBOX_SETTLE_SECONDS": "0"})
         redeploy = processes.start("redeploy", prefect + [
@@ -510,6 +541,8 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
         for run in runs.values():
             run.logs = [entry["message"] for entry in api("POST", "/logs/filter", {
                 "logs": {"flow_run_id": {"any_": [run.id]}}, "limit": 200})]
+        from_api = json.dumps([api("POST", "/artifacts/filter", {"limit": 200}),
+                               api("POST", "/logs/filter", {"limit": 200})])
         lap("read back")
         return Outcome(
             runs=runs, holders=sorted(holders), writer_limit=writer_limit, workers=workers,
@@ -517,7 +550,9 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
             deployments_before=deployments_before, deployments_after=deployments_after,
             runs_before_redeploy=runs_before_redeploy, runs_after_redeploy=runs_after_redeploy,
             one_machine_exit=one_machine_exit, one_machine_output=processes.log("one-machine"),
-            shared=shared, single=single, seconds=seconds)
+            shared=shared, single=single, seconds=seconds, folder=folder,
+            secrets=[auth.split(":", 1)[1], _credentials(prefect_database)],
+            without_auth=without_auth, from_api=from_api)
     except BaseException:
         print(f"milestones (s from start): {seconds}")
         for name, _process in processes.started:
@@ -608,13 +643,22 @@ def test_readers_get_the_snapshot_of_the_published_marts(production: Outcome):
     folders = list((production.shared / "snapshots").iterdir())
     assert len(folders) == 1, folders
     manifest = json.loads((folders[0] / "manifest.json").read_text())
-    hashes = _mart_hashes(production.shared)
-    with duckdb.connect() as con:
-        for mart, (rows, _) in hashes.items():
-            parquet = folders[0] / f"{mart}.parquet"
+    from ahual.snapshot import mart_spec
+
+    end = manifest["period_end"]  # the quarter of the latest data; a row dated later waits
+    with duckdb.connect(str(production.shared / "warehouse.duckdb"), read_only=True) as con:
+        for name, entry in manifest["files"].items():
+            mart = entry["mart"].removeprefix("marts.")
+            column = mart_spec(mart).get("period_column")
+            where = [f'"{column}" <= DATE \'{end}\''] if column else []
+            if "suppressed" in {c[0] for c in con.execute(f"DESCRIBE marts.{mart}").fetchall()}:
+                where.append("NOT coalesce(suppressed, false)")
+            published = con.execute(f"SELECT count(*) FROM marts.{mart} "
+                                    + (f"WHERE {' AND '.join(where)}" if where else "")
+                                    ).fetchone()[0]
+            parquet = folders[0] / name
             assert con.execute(f"SELECT count(*) FROM read_parquet('{parquet}')").fetchone()[0] \
-                == rows, mart
-    assert manifest
+                == published, mart
 
 
 def test_redeploying_keeps_the_deployments_schedules_and_history(production: Outcome):
@@ -630,3 +674,25 @@ def test_redeploying_keeps_the_deployments_schedules_and_history(production: Out
         assert not after[name]["paused"]
     assert before["inbox-ingest"]["schedules"][0]["schedule"]["timezone"] == "Asia/Almaty"
     assert production.runs_after_redeploy == production.runs_before_redeploy == 2
+
+
+def test_the_shared_server_refuses_a_client_without_its_secret(production: Outcome):
+    refused = production.without_auth
+    assert (refused["api"], refused["wrong"]) == (401, 401), refused
+    assert refused["cli"] != 0 and "401" in str(refused["cli_output"]), refused["cli_output"]
+    # ...while the workers, the deploys and `ahual inbox`, given it, did their work
+    assert production.deployments_before and production.one_machine_exit == 1
+
+
+def test_no_secret_is_written_anywhere(production: Outcome):
+    """Not in prefect.yaml, the processes' logs, the homes (warehouse, snapshots, quarantine,
+    Data Docs), nor what the API keeps (artifacts, run logs)."""
+    places = [REPO / "flows" / "prefect.yaml", *production.folder.rglob("*"),
+              *production.shared.rglob("*"), *production.single.rglob("*")]
+    files = [p for p in places if p.is_file() and not p.is_symlink()]
+    assert any(p.suffix == ".parquet" for p in files) and any(p.suffix == ".log" for p in files)
+    for secret in production.secrets:
+        assert len(secret) >= 12 and ("@" in secret or len(set(secret)) > 8)
+        found = [str(p) for p in files if secret.encode() in p.read_bytes()]
+        assert not found, f"a secret is written in {found}"
+        assert secret not in production.from_api

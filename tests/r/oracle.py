@@ -2,6 +2,8 @@
 
     make_studies.R OUTDIR          study files built from data(api) and data(nhanes) (+ edges)
     oracle.R IN --lonely RULES     svymean / degf / confint / svyciprop for every cell
+    compare.R SPEC OUTDIR          svycontrast / svyttest / svychisq for the differences and
+                                   cross-tabulation marts (compare_r, compare_result)
 
 R is optional: `skip_without_r()` skips a test with the reason (no Rscript, or no survey or
 haven package; `.ci/install-r.sh` installs them). Results are cached under the pytest cache by
@@ -218,3 +220,42 @@ def cache_dir(request) -> Path:
     if hasattr(request.config, "cache"):
         return Path(request.config.cache.mkdir("ahual-r-oracle"))
     return Path(tempfile.mkdtemp(prefix="ahual-r-oracle-"))
+
+
+# ---------------------------------------------------------------------------------------------
+# compare.R: differences, cross-tabulations and Rao-Scott tests (marts.study_differences,
+# study_crosstabs, study_crosstab_tests), every job of a test module in one R run
+
+SPEC_COLUMNS = ("job", "input", "lonely", "vars", "crosstabs", "versus")
+
+
+def compare_r(cache: Path, jobs: list[dict[str, str]]) -> Path:
+    """The folder of compare.R's results for `jobs` (dicts of SPEC_COLUMNS; missing = empty),
+    made by one Rscript run and cached by the script, the spec, every input and R's version."""
+    inputs = [Path(job[name]).read_bytes() for job in jobs for name in ("input", "versus")
+              if job.get(name)]
+    lines = [",".join(SPEC_COLUMNS)] + [",".join(f'"{job.get(c, "")}"' for c in SPEC_COLUMNS)
+                                         for job in jobs]
+    spec_text = "\n".join(lines) + "\n"
+    key = _digest((HERE / "compare.R").read_bytes(), spec_text, *inputs, _r_version())
+    folder = cache / f"compare-{key}"
+    if not (folder / "done").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        folder.mkdir(parents=True)
+        (folder / "spec.csv").write_text(spec_text, encoding="utf-8")
+        done = subprocess.run(["Rscript", str(HERE / "compare.R"), str(folder / "spec.csv"),
+                               str(folder)], capture_output=True, text=True, timeout=1800)
+        if done.returncode:
+            raise RuntimeError(f"compare.R failed:\n{done.stderr[-3000:]}")
+        (folder / "done").write_text("ok\n")
+    return folder
+
+
+def compare_result(folder: Path, job: str, part: str) -> pd.DataFrame:
+    """One part (differences, versus, crosstabs, tests) of one job's results."""
+    path = folder / f"{job}.{part}.csv"
+    if not path.exists():
+        return pd.DataFrame()
+    return pd.read_csv(path, dtype={"category_code": str, "row_code": str, "column_code": str,
+                                    "error": str}, keep_default_na=False,
+                       na_values=["NA", "NaN"])

@@ -421,3 +421,150 @@ def test_files_are_plain_one_line_records(name):
     assert table.columns.str.fullmatch(r"[a-z_0-9]+").all()
     for column in table.columns:
         assert not table[column].str.contains(r"^\s|\s$", regex=True).any(), (name, column)
+
+
+# --- occurrences of the recurring measures (measure_occurrences.csv) ---------------------------
+
+# The wording of a recurring deadline -> how it recurs (read off the seed's deadline cells).
+RECURRING = (
+    (r"Жыл сайын ?20 қаңтарға және 20 шілде(ге|де)", "half-yearly"),
+    (r"Жыл сайын ?20 қаңтарға", "yearly"),
+    (r"\d{4}-\d{4} жылдар тоқсан сайын", "quarterly"),
+)
+
+
+def recurrence(text: str) -> str | None:
+    return next((kind for pattern, kind in RECURRING if re.fullmatch(pattern, text)), None)
+
+
+@pytest.fixture(scope="module")
+def occurrences() -> pd.DataFrame:
+    return read("measure_occurrences")
+
+
+@pytest.fixture(scope="module")
+def calendar() -> pd.DataFrame:
+    return read("reporting_periods").set_index("period")
+
+
+def _day(text: str):
+    return pd.Timestamp(text).date()
+
+
+def test_every_recurring_measure_and_only_those_has_occurrences(measures, occurrences):
+    expected = {int(no): kind for no, text in measures["deadline_text_kk"].items()
+                if (kind := recurrence(text))}
+    assert sorted(expected) == [1, 2, 6, 7, 8, 9, 10, 11, 15, 19, 21, 22]
+    got = occurrences.groupby(occurrences["measure_no"].astype(int))["recurrence"].agg(set)
+    assert {no: kinds.pop() for no, kinds in got.items() if len(kinds) == 1} == expected
+    for no, group in occurrences.groupby("measure_no"):
+        assert group["occurrence_no"].astype(int).tolist() == list(range(1, len(group) + 1)), no
+
+
+def test_each_rule_carries_the_seeds_wording(measures, occurrences, rows):
+    for _, occurrence in occurrences.iterrows():
+        no = occurrence["measure_no"]
+        assert occurrence["deadline_text_kk"] == measures.loc[no, "deadline_text_kk"], no
+        assert pieces(norm(occurrence["deadline_text_kk"]), rows[int(no)]), no
+        assert occurrence["rule_en"].strip(), no
+
+
+def test_half_yearly_occurrences_are_the_reporting_half_years(occurrences, calendar, seed_norm):
+    # the resolution: the Ministry of Justice informs the Government «жыл сайын 20 қаңтарға
+    # және 20 шілдеге» on the programme's progress; the half-yearly measures' information is that
+    assert norm("Әділет министрлігі жыл сайын 20 қаңтарға және 20 шілдеге Қазақстан "
+                "Республикасының Үкіметіне") in seed_norm
+    half = occurrences[occurrences["recurrence"] == "half-yearly"]
+    assert half["measure_no"].nunique() == 8
+    for _, group in half.groupby("measure_no"):
+        assert group["period"].tolist() == calendar.index.tolist()
+        for _, occurrence in group.iterrows():
+            period = calendar.loc[occurrence["period"]]
+            assert (occurrence["window_start"], occurrence["window_end"]) == \
+                (period["period_start"], period["period_end"])
+            due = _day(occurrence["due_date"])
+            end = _day(occurrence["window_end"])
+            # 20 January after a second half-year, 20 July after a first one
+            assert (due.month, due.day) == ((1, 20) if end.month == 12 else (7, 20))
+            assert 0 < (due - end).days < 31
+            assert occurrence["due_date"] == period["government_report_by"]
+
+
+def test_yearly_occurrences_are_due_by_20_january_after_each_year(measures, occurrences,
+                                                                   calendar):
+    yearly = occurrences[occurrences["recurrence"] == "yearly"]
+    first_day = calendar["period_start"].min()
+    for no, group in yearly.groupby("measure_no"):
+        years = range(int(measures.loc[no, "deadline_year_from"]),
+                      int(measures.loc[no, "deadline_year_to"]) + 1)
+        assert group["window_end"].tolist() == [f"{y}-12-31" for y in years], no
+        assert group["due_date"].tolist() == [f"{y + 1}-01-20" for y in years], no
+        # a year before the programme's first half-year counts from that half-year
+        assert group["window_start"].tolist() == [max(f"{y}-01-01", first_day) for y in years]
+        assert group["period"].tolist() == [f"{y}H2" for y in years], no
+
+
+def test_quarterly_occurrences_tile_2008_and_2009(occurrences):
+    quarterly = occurrences[occurrences["recurrence"] == "quarterly"]
+    assert set(quarterly["measure_no"]) == {"2"}
+    starts = [_day(d) for d in quarterly["window_start"]]
+    ends = [_day(d) for d in quarterly["window_end"]]
+    assert starts[0].isoformat() == "2008-01-01" and ends[-1].isoformat() == "2009-12-31"
+    assert len(starts) == 8
+    for start, end, next_start in zip(starts, ends, starts[1:] + [None], strict=True):
+        assert start.day == 1 and start.month in (1, 4, 7, 10)
+        assert next_start is None or (next_start - end).days == 1  # no gap, no overlap
+    # the plan names no day: a quarter is due by its last day, as a one-off quarter deadline is
+    assert quarterly["due_date"].tolist() == quarterly["window_end"].tolist()
+
+
+def test_each_occurrence_lies_in_the_half_year_that_reports_it(occurrences, calendar):
+    for _, occurrence in occurrences.iterrows():
+        period = calendar.loc[occurrence["period"]]
+        assert period["period_start"] <= occurrence["window_end"] <= period["period_end"]
+        assert occurrence["window_start"] <= occurrence["window_end"]
+        assert occurrence["window_start"] >= calendar["period_start"].min()
+        assert occurrence["due_date"] >= occurrence["window_end"]
+
+
+# --- the outcome the passport expects (outcome_targets.csv) ------------------------------------
+
+@pytest.fixture(scope="module")
+def passport(seed_lines) -> str:
+    start = next(i for i, line in enumerate(seed_lines)
+                 if line.strip() == "1. Бағдарламаның паспорты")
+    end = next(i for i, line in enumerate(seed_lines) if line.strip() == "2. Кіріспе")
+    return norm("\n".join(seed_lines[start:end]))
+
+
+def test_outcome_targets_quote_the_passport_and_section_7(passport, expected_results):
+    outcomes = read("outcome_targets").set_index("target_code")
+    assert outcomes.index.tolist() == ["outcome_violations", "outcome_conflicts"]
+    for code, row in outcomes.iterrows():
+        wording = norm(row["description_kk"])
+        assert wording in passport and wording in expected_results, code
+        assert "азаяды" in wording and "алдыңғыкезеңгеқарағанда" in wording, code
+        assert row["direction"] == "fall" and row["unit"] == "cases"
+        assert row["note"].strip() and row["description_en"].strip()
+
+
+def test_outcome_targets_count_monitoring_indicators(passport):
+    outcomes = read("outcome_targets").set_index("target_code")
+    indicators = pd.read_csv(REPO / "datasets" / "reference" / "indicators.csv", dtype=str,
+                             keep_default_na=False).set_index("indicator_code")
+    used = {code for cell in outcomes["indicator_codes"] for code in cell.split(";")}
+    assert used <= set(indicators.index)
+    # violations: the cases that are by name breaches of the law on religious associations
+    # («заңды бұзу»); conflicts: the conflicts on religious grounds; inciting hatred (a Criminal
+    # Code offence) is in neither
+    violations = outcomes.loc["outcome_violations", "indicator_codes"].split(";")
+    assert all("заңды бұзу" in indicators.loc[c, "name_kk"] for c in violations)
+    conflicts = outcomes.loc["outcome_conflicts", "indicator_codes"].split(";")
+    assert [indicators.loc[c, "name_en"] for c in conflicts] == ["Conflicts on religious grounds"]
+    assert "HATRED_CASES" not in used
+    assert "бұзушылықтармендінитұрғыдағықақтығыстардыңсаны" in passport
+
+
+@pytest.mark.parametrize("name", ["measure_occurrences", "outcome_targets"])
+def test_new_files_are_plain_one_line_records(name):
+    test_files_are_plain_one_line_records(name)

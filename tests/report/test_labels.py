@@ -18,6 +18,9 @@ from tests.report.sample import LANGUAGES, empty_report, record_labels, sample_r
 
 CODE = REPO / "flows" / "report"
 PLURALS = {"kk": {"other"}, "ru": {"one", "few", "many"}, "en": {"one", "other"}}
+# every sheet a workbook can have (labels xlsx.<sheet> name them)
+SHEETS = ("summary", "progress", "overdue", "scorecard", "budget", "registrations", "rates",
+          "surveys", "monitoring", "index", "improbable", "forecasts", "not_reported")
 
 
 @pytest.fixture(scope="module")
@@ -61,7 +64,7 @@ def test_labels_are_plain_text_and_counts_have_the_languages_plural_forms(lang):
 def _static_keys() -> set[str]:
     """Labels named literally in the templates and the code: t("…"), .count("…")."""
     found = set()
-    sources = [*TEMPLATES.glob("*.j2"), *CODE.glob("*.py")]
+    sources = [*TEMPLATES.glob("*.j2"), *CODE.rglob("*.py")]  # sections/ too
     for path in sources:
         text = path.read_text(encoding="utf-8")
         found |= set(re.findall(r"""\bt\(\s*["']([a-z_]+\.[a-z_.]+)["']""", text))
@@ -81,8 +84,7 @@ def _dynamic_keys() -> set[str]:
             | {f"deadline.{kind}" for kind in ("half_yearly", "yearly", "quarterly", "quarter",
                                                "quarter_unknown", "month", "date")}
             | {"period.half_1", "period.half_2"}
-            | {f"xlsx.{sheet}" for sheet in ("summary", "progress", "overdue", "scorecard",
-                                             "budget", "monitoring", "not_reported")})
+            | {f"xlsx.{sheet}" for sheet in SHEETS})
 
 
 def test_every_label_the_templates_and_code_use_exists():
@@ -117,8 +119,7 @@ def test_placeholders_are_the_ones_the_code_fills(monkeypatch, tmp_path):
 
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_sheet_names_are_ones_excel_accepts(lang):
-    for sheet in ("summary", "progress", "overdue", "scorecard", "budget", "monitoring",
-                  "not_reported"):
+    for sheet in SHEETS:
         assert SHEET_NAME.fullmatch(labels(lang)["xlsx"][sheet]), sheet
 
 

@@ -143,7 +143,7 @@ def test_what_a_removed_model_left_is_dropped(tmp_path):
 
 def test_the_project_models_parse_and_order():
     found = runner.discover()
-    sources = {f"raw.{t}" for t in ("load_batches",)}
+    sources = {f"raw.{t}" for t in ("load_batches", "load_events")}
     from ahual.build import reference_files
     from ahual.kinds import raw_tables
 

@@ -8,8 +8,10 @@ why; association_forecasts.yml states the rule).
 Series. Regional: marts.registrations_comparable on the 'current' scheme (family and total
 rows; a figure with a part missing is not a report of the series). National: the national
 series of marts.association_growth (the national report where one was loaded, else the sum of
-the regional reports), so the real national figures of 1990, 2007, 2011, 2012, 2016 and 2017
-are series points. Taxonomy breaks: staging.stg_taxonomy_changes (forecasting.breaks).
+the regional reports on a date every unit reported: a partial date is never a national figure,
+so never an origin; core.registration_coverage), so the real national figures of 1990, 2007,
+2011, 2012, 2016 and 2017 are series points. Taxonomy breaks: staging.stg_taxonomy_changes
+(forecasting.breaks).
 
 Origins: every date a series reported. A forecast at an origin uses only what was known then
 (the history up to that date; the pooled growth rate from every region's reports up to that

@@ -1,6 +1,7 @@
 -- Growth of registered associations by confession family (and in total) between every pair
 -- of dates with national figures. A date's figures come from the national report where one
--- was loaded, else from the sum of current regional reports (see `basis`). A family a source
+-- was loaded, else from the sum of current regional reports (see `basis`) when every unit in
+-- force reported (core.registration_coverage): a partial date has no national figure here. A family a source
 -- does not mention is NULL there (unknown), not zero, and its ratio stays NULL.
 -- Real change vs reclassification: a pair of dates between which the confession taxonomy
 -- changed (datasets/reference/taxonomy_changes.csv: a change whose window
@@ -14,15 +15,18 @@ with current_counts as (
 ),
 
 national_dates as (
-    select distinct as_of from core.registration_reports
-    where is_current and region_level = 'national'
+    select as_of from core.registration_coverage where has_national_report
+),
+
+complete_regional_dates as (
+    select as_of from core.registration_coverage where complete and not has_national_report
 ),
 
 basis_counts as (
     select *, 'national report' as basis from current_counts where region_level = 'national'
     union all
     select *, 'sum of regional reports' as basis from current_counts
-    where region_level <> 'national' and as_of not in (select as_of from national_dates)
+    where region_level <> 'national' and as_of in (select as_of from complete_regional_dates)
 ),
 
 family_counts as (
@@ -44,7 +48,7 @@ total_counts as (
     from core.registration_reports as reports
     where reports.is_current
       and (reports.region_level = 'national'
-           or reports.as_of not in (select as_of from national_dates))
+           or reports.as_of in (select as_of from complete_regional_dates))
     group by reports.as_of
 ),
 

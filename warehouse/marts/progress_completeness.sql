@@ -1,29 +1,20 @@
--- Which agencies have reported for each half-year: every agency responsible for a measure is
--- expected to report by the 10 January / 10 July deadline.
-with responsible as (
-    select distinct trim(agency.code) as agency_code
-    from staging.stg_programme_measures,
-         unnest(string_split(agencies, ';')) as agency(code)
-),
-
-reported as (
-    select agency_code, period, count(*) as measures_reported, min(loaded_at) as first_loaded_at
-    from core.progress_reports
-    where is_current
-    group by all
-)
-
+-- Which agencies have reported each half-year: every agency responsible for a measure of the
+-- half-year's year, each akimat by name, is expected to report by the 10 January / 10 July
+-- deadline (marts.reporting_obligations judges each report: on time, late, partial).
 select
-    periods.period,
-    periods.agencies_report_by,
+    obligations.period,
+    obligations.due_date                        as agencies_report_by,
     periods.period_end,
-    agencies.agency_code,
+    obligations.reporter_code                   as agency_code,
     agencies.abbreviation_kk,
     agencies.name_en,
-    coalesce(reported.measures_reported, 0)     as measures_reported,
-    case when reported.agency_code is null then 'not reported' else 'reported' end as status
-from staging.stg_reporting_periods as periods
-cross join responsible
-join staging.stg_agencies as agencies using (agency_code)
-left join reported using (agency_code, period)
-order by periods.period, agencies.agency_code
+    coalesce(obligations.cells, 0)              as measures_reported,
+    obligations.expected_cells                  as measures_expected,
+    case when obligations.status = 'not received' then 'not reported' else 'reported' end
+                                                as status,
+    obligations.status                          as submission
+from marts.reporting_obligations as obligations
+join staging.stg_reporting_periods as periods using (period)
+join staging.stg_agencies as agencies on agencies.agency_code = obligations.reporter_code
+where obligations.report_kind = 'progress'
+order by obligations.period, obligations.reporter_code

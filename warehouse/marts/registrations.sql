@@ -12,8 +12,10 @@ select
     counts.batch_id,
     counts.source_file,
     counts.file_sha256,
-    counts.source_row
+    counts.source_row,
+    origins.made_up
 from core.registration_counts as counts
+join core.load_origins as origins using (batch_id)
 join staging.stg_regions as regions using (region_code)
 join staging.stg_confessions as confessions using (confession_code)
 where counts.is_current

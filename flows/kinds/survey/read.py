@@ -27,6 +27,7 @@ import pandas as pd
 
 from ahual.gate.readers import read_table
 from ahual.gate.vocabulary import normalise_key, normalise_label
+from ahual.kinds.survey.labels import reads_as_missing
 from ahual.problems import InputRejected, Problem
 
 CODE_RANGE = (-(2**31), 2**31 - 1)  # raw.survey_answers.code is an INTEGER
@@ -287,27 +288,10 @@ def _merge_codebooks(from_file: pd.DataFrame, from_csv: pd.DataFrame, file_name:
                      csv_name: str) -> pd.DataFrame:
     """The codebook CSV adds translations and missing-value declarations to a .sav's labels; a
     code in either is known, and a missing-value code if either says so. Where both give a
-    code, the CSV must not contradict the file: a label of the CSV in the script of the file's
-    label must be that label, and a code the file declares missing cannot be «not missing»."""
+    code, the CSV must not contradict the file (`_contradictions`)."""
     merged = from_file.drop(columns="codebook_row").merge(
         from_csv, on=["variable", "code"], how="outer", suffixes=("", "_csv"), indicator=True)
-    problems = []
-    for row in merged[merged["_merge"] == "both"].itertuples(index=False):
-        said = str(row.label or "")
-        others = [str(x) for x in (row.label_csv, row.label_en_csv, row.label_ru_csv,
-                                   row.label_kk_csv) if isinstance(x, str) and x.strip()]
-        alike = [x for x in others if _script(x) == _script(said)] if said else []
-        line = int(row.codebook_row)
-        if alike and normalise_label(said) not in {normalise_label(x) for x in alike}:
-            problems.append(Problem(
-                csv_name, "codebook agrees with the file", f"code {row.code} of {row.variable} "
-                f"is «{said}» in {file_name} but «{alike[0]}» in {csv_name}; which is it? "
-                "Correct one of them and send both again", row=line, column=row.variable))
-        if _true(row.is_missing) and _true(row.says_not_missing):
-            problems.append(Problem(
-                csv_name, "codebook agrees with the file", f"code {row.code} of {row.variable} "
-                f"is a missing-value code in {file_name} but not missing in {csv_name}",
-                row=line, column=row.variable))
+    problems = _contradictions(merged, from_csv, file_name, csv_name)
     if problems:
         raise InputRejected(problems[:20])
     for column in ("label_kk", "label_ru", "label_en"):
@@ -317,6 +301,59 @@ def _merge_codebooks(from_file: pd.DataFrame, from_csv: pd.DataFrame, file_name:
     merged["is_missing"] = (merged["is_missing"].fillna(False).astype(bool)
                             | merged["is_missing_csv"].fillna(False).astype(bool))
     return merged[CODEBOOK_COLUMNS]
+
+
+def _contradictions(merged: pd.DataFrame, from_csv: pd.DataFrame, file_name: str,
+                    csv_name: str) -> list[Problem]:
+    """Where the codebook CSV says otherwise than the .sav of a code both give:
+
+    - a label in the script of the file's label that is not that label;
+    - a code the file declares missing that the CSV says is not (`missing` = no, or left
+      blank where the CSV declares the variable's missing codes itself);
+    - a code the file gives as an answer that the CSV declares missing, unless the file's own
+      label reads as no answer ("Refused": the CSV then completes the file's declarations).
+    A substantive answer taken as missing leaves the base, and its share silently goes to 0.
+    """
+    declares = set(from_csv.loc[from_csv["is_missing"] | from_csv["says_not_missing"],
+                                "variable"])
+    both = merged[merged["_merge"] == "both"]
+    file_missing = both[both["is_missing"].map(_true)].groupby("variable")["code"].agg(list)
+    csv_missing = from_csv[from_csv["is_missing"]].groupby("variable")["code"].agg(list)
+    problems = []
+    for row in both.itertuples(index=False):
+        said = str(row.label or "")
+        others = [str(x) for x in (row.label_csv, row.label_en_csv, row.label_ru_csv,
+                                   row.label_kk_csv) if isinstance(x, str) and x.strip()]
+        alike = [x for x in others if _script(x) == _script(said)] if said else []
+        line, code = int(row.codebook_row), f"code {row.code}"
+        if alike and normalise_label(said) not in {normalise_label(x) for x in alike}:
+            problems.append(Problem(
+                csv_name, "codebook agrees with the file", f"{code} of {row.variable} "
+                f"is «{said}» in {file_name} but «{alike[0]}» in {csv_name}; which is it? "
+                "Correct one of them and send both again", row=line, column=row.variable))
+        named = f"{code} ({f'«{said}»' if said else 'no label'}) of {row.variable}"
+        in_file = f"{file_name} declares {_codes(file_missing.get(row.variable))} missing"
+        in_csv = f"{csv_name} declares {_codes(csv_missing.get(row.variable))} missing"
+        if _true(row.is_missing) and (_true(row.says_not_missing) or (
+                row.variable in declares and not _true(row.is_missing_csv))):
+            problems.append(Problem(
+                csv_name, "codebook agrees with the file", f"{named} is a missing-value code "
+                f"in {file_name} but an answer in {csv_name} ({in_file}; {in_csv}); correct "
+                "one of them and send both again", row=line, column=row.variable,
+                value=str(row.code)))
+        elif (not _true(row.is_missing) and _true(row.is_missing_csv)
+              and not reads_as_missing(said)):
+            problems.append(Problem(
+                csv_name, "codebook agrees with the file", f"{named} is an answer in "
+                f"{file_name} but a missing-value code in {csv_name} ({in_file}; {in_csv}); "
+                "as missing it would leave the base and its share would read 0. Correct one "
+                "of them and send both again", row=line, column=row.variable,
+                value=str(row.code)))
+    return problems
+
+
+def _codes(codes: list | None) -> str:
+    return ", ".join(str(c) for c in sorted(codes)) if codes else "no code"
 
 
 def _true(value) -> bool:

@@ -1,4 +1,5 @@
--- Respondents exactly as loaded, with the lineage of their file.
+-- Respondents exactly as loaded, with the lineage of their file, and its standing
+-- (stg_load_standing: reverted, and the order current loads rank in).
 select
     respondents.batch_id,
     batches.file_name   as source_file,
@@ -13,6 +14,9 @@ select
     respondents.weight_design,
     respondents.weight_raked,
     respondents.stratum,
-    respondents.psu
+    respondents.psu,
+    coalesce(standing.reverted, false)          as load_reverted,
+    coalesce(standing.load_order, [respondents.batch_id, 0]) as load_order
 from raw.survey_respondents as respondents
 join raw.load_batches as batches using (batch_id)
+left join staging.stg_load_standing as standing using (batch_id)
