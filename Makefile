@@ -55,5 +55,6 @@ bench: install-test ## measure Ahual against the hand-written script, R and nump
 demo-data: install ## regenerate the demo inputs (deterministic)
 	cd datasets/demo && for g in make_registrations make_monitoring make_surveys make_progress make_receipts; do ../../$(BIN)/python $$g.py || exit 1; done
 
-stop: install ## stop the local Prefect server and warm worker the commands started
+stop: install ## stop the local Prefect servers and warm workers (your home's and the demo's)
 	$(BIN)/ahual server stop
+	AHUAL_HOME="$$($(BIN)/python -c 'from ahual.settings import default_demo_home; print(default_demo_home())')" $(BIN)/ahual server stop
