@@ -11,7 +11,6 @@ wait a few seconds, readers not at all. `ahual-backup.json` lists every file wit
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -23,6 +22,7 @@ import duckdb
 
 from ahual import settings
 from ahual.console import say
+from ahual.kinds.base import sha256_of
 from ahual.problems import UsageError
 from ahual.warehouse import store
 
@@ -104,7 +104,7 @@ def restore(src: Path) -> Copied:
         raise UsageError(f"{home.root} is not empty ({', '.join(sorted(present)[:5])}); "
                          "restore into a new AHUAL_HOME (--home PATH)")
     damaged = [name for name, facts in manifest["files"].items()
-               if not (src / name).is_file() or _sha256(src / name) != facts["sha256"]]
+               if not (src / name).is_file() or sha256_of(src / name) != facts["sha256"]]
     if damaged:
         raise UsageError(f"{src} is damaged: {len(damaged)} file(s) differ from what the backup "
                          f"recorded, e.g. {damaged[0]}; nothing was restored")
@@ -141,13 +141,7 @@ def _transient(path: Path) -> bool:
 
 
 def _inventory(folder: Path) -> dict[str, dict]:
-    return {str(p.relative_to(folder)): {"bytes": p.stat().st_size, "sha256": _sha256(p)}
+    return {str(p.relative_to(folder)): {"bytes": p.stat().st_size, "sha256": sha256_of(p)}
             for p in sorted(folder.rglob("*")) if p.is_file() and not p.is_symlink()}
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()

@@ -110,10 +110,6 @@ def missing_registrations(con, period: Period) -> list[tuple[str, str]]:
     return find(con, period).regions
 
 
-def missing_agencies(con, period: Period) -> list[tuple[str, str]]:
-    return find(con, period).agencies
-
-
 def check(period_text: str | None) -> Completeness:
     half = half_year(period_text)
     home = settings.home()
