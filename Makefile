@@ -47,14 +47,15 @@ notebooks: install-notebooks ## open the notebooks in JupyterLab (they read the 
 	$(BIN)/jupyter lab notebooks/
 
 notebooks-html: install-notebooks ## execute the notebooks; HTML copies in AHUAL_HOME/notebooks/
-	$(BIN)/python -m ahual.notebook
+	$(BIN)/python -m ahual.flows.notebook
 
 bench: install-test ## measure Ahual against the hand-written script, R and numpy (bench/README.md)
 	$(BIN)/python -m bench.run
 
 demo-data: install ## regenerate the demo inputs (deterministic)
-	cd datasets/demo && for g in make_registrations make_monitoring make_surveys make_progress make_receipts; do ../../$(BIN)/python $$g.py || exit 1; done
+	# every kind's generator (datasets/demo/make_<kind>.py), then the receipts, which hash their files
+	cd datasets/demo && for g in $$(ls make_*.py | grep -v make_receipts) make_receipts.py; do ../../$(BIN)/python $$g || exit 1; done
 
 stop: install ## stop the local Prefect servers and warm workers (your home's and the demo's)
 	$(BIN)/ahual server stop
-	AHUAL_HOME="$$($(BIN)/python -c 'from ahual.settings import default_demo_home; print(default_demo_home())')" $(BIN)/ahual server stop
+	AHUAL_HOME="$$($(BIN)/python -c 'from ahual.flows.settings import default_demo_home; print(default_demo_home())')" $(BIN)/ahual server stop

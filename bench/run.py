@@ -26,7 +26,7 @@ from bench.measure import Run, measure
 
 REPO = Path(__file__).resolve().parents[1]
 PY = sys.executable
-AHUAL = [PY, "-m", "ahual"]
+AHUAL = [PY, "-m", "ahual.flows"]
 
 
 def median(runs: list[Run], key: str = "wall_s") -> float:

@@ -1,7 +1,7 @@
-"""`python -m ahual` is the same as the `ahual` command."""
+"""`python -m ahual.flows` is the same as the `ahual` command."""
 
 import sys
 
-from ahual.cli import main
+from ahual.flows.cli import main
 
 sys.exit(main())

@@ -21,9 +21,10 @@ from pathlib import Path
 
 import duckdb
 
-from ahual import resources, settings
-from ahual.kinds import kinds
-from ahual.problems import BuildRefused
+from ahual.flows import resources, settings
+from ahual.flows.kinds import kinds
+from ahual.flows.problems import BuildRefused
+from ahual.flows.reading.vocabulary import overlay_file
 from ahual.warehouse import runner, store
 
 
@@ -50,6 +51,11 @@ def reference_files() -> dict[str, Path]:
             files["_".join(parts)] = path
     files["local_aliases"] = local_aliases_file()
     files["receipts"] = receipts_file()
+    home = settings.home().root
+    for kind in kinds().values():
+        for name in kind.home_files:
+            files[name] = (home / f"{name}.csv" if (home / f"{name}.csv").exists()
+                           else resources.contracts() / f"{name}.csv")
     return files
 
 
@@ -63,11 +69,9 @@ def receipts_file() -> Path:
 
 def local_aliases_file() -> Path:
     """`reference.local_aliases`: the analyst's alias overlay AHUAL_HOME/aliases.csv
-    (flows/gate/vocabulary.py) when there is one, else its empty layout
+    (flows/reading/vocabulary.py) when there is one, else its empty layout
     (datasets/contracts/local_aliases.csv). Fingerprinted by the bytes of the one read, so
     adding an alias rebuilds what depends on it."""
-    from ahual.gate.vocabulary import overlay_file
-
     path = overlay_file()
     return path if path.exists() else resources.contracts() / "local_aliases.csv"
 
@@ -148,7 +152,7 @@ def check_marts(con: duckdb.DuckDBPyConnection, marts: list[str]) -> dict[str, d
     critical rule fails. Marts are read through Arrow (GX's SQL datasource fails on DuckDB)."""
     if not marts:
         return {}
-    from ahual.gate.validation import suite_file, validate_in_memory
+    from ahual.flows.gate.validation import suite_file, validate_in_memory
 
     results, problems = {}, []
     for table in marts:

@@ -9,6 +9,10 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
 log = logging.getLogger("ahual")
 
 STDOUT_IS_DATA = False  # --json: stdout carries the data, the lines go to stderr
@@ -19,8 +23,6 @@ STYLES = {"loaded": "green", "unchanged": "dim", "REJECTED": "bold red", "waitin
 def console(err: bool = False):
     """A rich console on the current stdout (or stderr): colour only when it is a terminal.
     Made per call, so it follows streams that tests and the CLI swap."""
-    from rich.console import Console
-
     stream = sys.stderr if err or STDOUT_IS_DATA else sys.stdout
     # piped or redirected, a table is as wide as its text (rich would cut it at 80 columns)
     width = None if getattr(stream, "isatty", lambda: False)() else 10_000
@@ -29,8 +31,6 @@ def console(err: bool = False):
 
 def say(message: str, style: str | None = None, err: bool = False) -> None:
     """A line for the analyst, and for the Prefect run log when inside a run."""
-    from rich.markup import escape
-
     first = message.split(" ", 1)[0]
     style = style or STYLES.get(first)
     text = escape(message)
@@ -58,8 +58,6 @@ def progress(description: str) -> Iterator:
     if not out.is_terminal:
         yield lambda label, i, n: None
         return
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
-
     with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                   TextColumn("{task.fields[label]}", style="dim"), console=out,
                   transient=True) as bar:

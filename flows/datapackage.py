@@ -26,7 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from ahual import resources
+from ahual.flows import resources
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 LANGUAGES = ("kk", "ru", "en")

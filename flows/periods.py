@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from ahual.problems import UsageError
+from ahual.flows.problems import UsageError
 
 
 @dataclass(frozen=True, order=True)

@@ -35,6 +35,11 @@ class InputRejected(Exception):
         super().__init__("; ".join(p.plain() for p in problems[:5]))
 
 
+# The rule of a file that holds personal data (a person's name or IIN where a kind takes legal
+# entities only): the gate refuses it and keeps none of its bytes, not even in quarantine.
+PERSONAL_DATA = "no personal data"
+
+
 @dataclass(frozen=True)
 class Problem:
     file: str

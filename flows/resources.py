@@ -11,6 +11,8 @@ from functools import cache
 from importlib import metadata, resources
 from pathlib import Path
 
+import yaml
+
 
 def _package_dir(package: str) -> Path:
     # Ahual is installed as plain files (a wheel or an editable checkout), never zipped, so the
@@ -44,7 +46,7 @@ def warehouse() -> Path:
 
 def notebooks() -> Path | None:
     """notebooks/ of the checkout Ahual runs from (notebooks are not part of the wheel)."""
-    folder = _package_dir("ahual").parent / "notebooks"
+    folder = _package_dir("ahual.flows").parent / "notebooks"
     return folder if folder.is_dir() else None
 
 
@@ -60,8 +62,6 @@ def demo_hashes() -> frozenset[str]:
 @cache
 def contract(kind: str) -> dict:
     """An input kind's contract, `datasets/contracts/<kind>.yaml`."""
-    import yaml
-
     return yaml.safe_load((contracts() / f"{kind}.yaml").read_text(encoding="utf-8"))
 
 
@@ -70,7 +70,7 @@ def code_version() -> str:
     """Ahual's version, with the git commit when running from a checkout ("+dirty" if it has
     local changes)."""
     release = metadata.version("ahual")
-    checkout = _package_dir("ahual").parent
+    checkout = _package_dir("ahual.flows").parent
     if not (checkout / ".git").exists():
         return release
     try:

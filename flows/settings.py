@@ -22,6 +22,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Literal
 
+from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -29,16 +30,12 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 def default_home() -> Path:
     """The per-user data folder (~/.local/share/ahual on Linux), never the working directory:
     a command run from anywhere must not leave a state folder behind it."""
-    from platformdirs import user_data_path
-
     return user_data_path("ahual", appauthor=False)
 
 
 def default_demo_home() -> Path:
     """Where `ahual demo` works unless told otherwise: a per-user folder of its own, beside and
     never inside the analyst's home, so made-up figures never mix with real ones."""
-    from platformdirs import user_data_path
-
     return user_data_path("ahual-demo", appauthor=False)
 
 

@@ -25,10 +25,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
-from ahual import datapackage, resources, settings
-from ahual.console import say
-from ahual.periods import Period, containing, last_closed
-from ahual.problems import UsageError
+from ahual.flows import datapackage, resources, settings
+from ahual.flows.console import say
+from ahual.flows.periods import Period, containing, last_closed
+from ahual.flows.problems import UsageError
+from ahual.flows.reading.vocabulary import overlay_file, overlay_sha256, read_overlay
 from ahual.warehouse import store
 
 PARQUET_OPTIONS = {"compression": "zstd", "use_dictionary": True, "write_statistics": True}
@@ -70,7 +71,7 @@ def default_quarter(today: date) -> Period:
     closed (else the last closed one): what the data holds, not the calendar."""
     home = settings.home()
     if home.published_warehouse.exists():
-        wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+        wh = store.Warehouse.of(home)
         with wh.read_published() as con:
             latest = store.one(con, store.query("latest_data_date"))[0]
         if latest is not None:
@@ -143,8 +144,6 @@ def aliases_overlay() -> dict | None:
     """The local alias overlay the loads were read with (AHUAL_HOME/aliases.csv; None when
     there is none): every alias with who added it, when and why, so a figure can be traced
     from its load to the alias that resolved its label (marts.local_aliases)."""
-    from ahual.gate.vocabulary import overlay_file, overlay_sha256, read_overlay
-
     path = overlay_file()
     sha256 = overlay_sha256(path)
     if sha256 is None:
@@ -155,7 +154,7 @@ def aliases_overlay() -> dict | None:
 
 def _warehouse() -> store.Warehouse:
     home = settings.home()
-    return store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    return store.Warehouse.of(home)
 
 
 def compare(old: dict, new: dict) -> list[str]:

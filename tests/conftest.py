@@ -66,8 +66,8 @@ def _build_demo(user: Path) -> Path:
     """Run `ahual demo` through the real CLI entry, as a new user runs it: no AHUAL_HOME, so it
     chooses its own per-user folder, here under a temporary XDG_DATA_HOME. The analyst's
     default home must stay untouched."""
-    from ahual import settings
-    from ahual.cli import main
+    from ahual.flows import settings
+    from ahual.flows.cli import main
 
     patch = pytest.MonkeyPatch()
     patch.delenv("AHUAL_HOME", raising=False)

@@ -26,7 +26,7 @@ def write_xlsx(path: Path, rows: list[list]) -> Path:
 
 def ingest(kind: str, paths: list[Path], options: dict | None = None):
     """The ingest flow run in this process; what it did to each file (an IngestResult)."""
-    from ahual import pipeline
+    from ahual.flows import pipeline
 
     state = pipeline.ingest(kind=kind, files=[str(p) for p in paths], options=options or {},
                             return_state=True)

@@ -2,7 +2,7 @@ from datetime import date
 
 import pytest
 
-from ahual.periods import Period, last_closed
+from ahual.flows.periods import Period, last_closed
 
 
 def test_quarters_and_half_years():

@@ -29,6 +29,10 @@ MODELS = Path(__file__).parent
 # added new tables by then).
 SCHEMA_VERSION = 3
 MIGRATIONS: dict[int, str] = {2: ""}
+# What a build makes from the raw tables and reference files. A migration drops it, so that the
+# new release's first build makes every model again: an older release's view may be a table now
+# (CREATE OR REPLACE cannot change one into the other), and its marts are not this release's.
+DERIVED = ("reference", "staging", "core", "marts")
 
 
 class WarehouseBusy(RuntimeError):
@@ -70,6 +74,12 @@ class Warehouse:
     working: Path
     published: Path
     lock_file: Path
+
+    @classmethod
+    def of(cls, home) -> Warehouse:
+        """An AHUAL_HOME's warehouse: the working copy loads write, the published one readers
+        read, and the writer's lock (`home`: flows/settings.py Home)."""
+        return cls(home.working_warehouse, home.published_warehouse, home.writer_lock)
 
     @contextmanager
     def exclusive(self, wait_seconds: float = 600,
@@ -128,11 +138,13 @@ class Warehouse:
     @contextmanager
     def read_published(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """Read-only connection to the published warehouse, for notebooks, status and
-        snapshots."""
+        snapshots. One published by a release of another raw layout is refused, saying what
+        will read it (its marts and tables are not the ones this release's queries read)."""
         if not self.published.exists():
             raise FileNotFoundError(f"no published warehouse at {self.published}; run "
                                     "`ahual demo` or `ahual build` first")
         with duckdb.connect(str(self.published), read_only=True) as con:
+            published_layout(con, self.published)
             yield con
 
 
@@ -159,9 +171,33 @@ def migrate(con: duckdb.DuckDBPyConnection, where: Path) -> None:
             for version in range(found, SCHEMA_VERSION):
                 if MIGRATIONS[version]:
                     con.execute(MIGRATIONS[version])
+            for schema in DERIVED:
+                con.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
             con.execute("UPDATE raw.schema_version SET version = ?", [SCHEMA_VERSION])
         con.execute("INSERT INTO raw.releases VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
                     [release(), SCHEMA_VERSION, datetime.now()])
+
+
+def published_layout(con: duckdb.DuckDBPyConnection, where: Path) -> None:
+    """Refuse a published warehouse of another raw layout: an older one is upgraded by the
+    next load or build (`migrate`), a newer one is read by the release that built it."""
+    try:
+        found = max(r[0] for r in con.execute("SELECT version FROM raw.schema_version"
+                                              ).fetchall())
+        built = one(con, "SELECT code_version FROM raw.builds ORDER BY build_id DESC LIMIT 1")
+    except (duckdb.CatalogException, ValueError):  # no layout recorded: older than them all
+        found, built = 0, None
+    if found == SCHEMA_VERSION:
+        return
+    by = f"Ahual {built[0]}" if built else "an older Ahual"
+    if found > SCHEMA_VERSION:
+        raise WarehouseOutdated(
+            f"{where} was published by {by} (raw layout {found}), newer than this Ahual "
+            f"{release()} (layout {SCHEMA_VERSION}) can read: use that release")
+    raise WarehouseOutdated(
+        f"{where} was published by {by} (raw layout {found}); this Ahual {release()} reads "
+        f"layout {SCHEMA_VERSION}: `ahual build` upgrades the home (`ahual backup DEST` "
+        "first keeps a copy of it as it is)")
 
 
 @contextmanager

@@ -2,11 +2,12 @@
 and study_crosstab_tests), on the design engine of warehouse/survey_design.py.
 
 A table crosses two variables of one study, each a question or a domain variable (region,
-sex, age_group), over the respondents who answered both, with the levels that carry weight
-there (a level of zero weight has no proportion, and R's svychisq would return NaN). Its cells
-are the proportions of the table (svymean of interaction(row, column)) with their full
-covariance; the row shares are the column variable's proportions in the domain of each row
-level (svyby(~column, ~row, svymean)), the column shares the other way round.
+sex, age_group, or one the study declares: warehouse/survey_domains.py), over the
+respondents who answered both, with the levels that carry weight there (a level of zero
+weight has no proportion, and R's svychisq would return NaN). Its cells are the proportions
+of the table (svymean of interaction(row, column)) with their full covariance; the row shares
+are the column variable's proportions in the domain of each row level (svyby(~column, ~row,
+svymean)), the column shares the other way round.
 
 The tests are R's svychisq (Rao and Scott 1984), with N the table's respondents (zero weights
 too, as nrow(model.matrix)) and nu = PSUs - strata among them:
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from ahual.warehouse import store, survey_design
+from ahual.warehouse import store, survey_design, survey_domains
 
 
 @dataclass
@@ -70,6 +71,7 @@ def tables(con, model: str) -> Iterator[tuple[tuple, survey_design.Design, Varia
                        params={"batch": batch_id}).to_arrow_table()
         design = survey_design.Design(rows, lonely)
         del rows
+        declared = survey_domains.declare(con, model, design, study_id, batch_id)
         by_variable, labels = survey_design.codebook(con.sql(
             store.query(f"model_{model}_categories"), params={"study": study_id}
         ).to_arrow_table())
@@ -86,6 +88,9 @@ def tables(con, model: str) -> Iterator[tuple[tuple, survey_design.Design, Varia
                 found[name] = Variable(
                     name, survey_design.chosen(design, answers, known),
                     [str(c) for c in known], [labels[(name, int(c))][2] for c in known])
+            elif name in declared:  # a declared domain variable that is not a question
+                ids, values = design.domains[name]
+                found[name] = Variable(name, ids, values, values)
         for r, c in wanted:
             if r in found and c in found and r != c:
                 yield (study_id, lonely, fieldwork_end), design, found[r], found[c]

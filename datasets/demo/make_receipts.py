@@ -37,13 +37,19 @@ def main() -> None:
     rows = []
     for name, (day, sender, note) in RECEIVED.items():
         rows.append((name, day, sender, note))
-    for path in sorted((HERE / "survey").rglob("*.*")):  # delivered with the fieldwork report
-        rows.append((path.relative_to(HERE).as_posix(), "", "", ""))
     for path in sorted((HERE / "monitoring").rglob("*.*")):
         late = "mangystau-late" in path.name  # sent in a file of its own, 24 days late
         rows.append((path.relative_to(HERE).as_posix(),
                      "2009-02-03" if late else MONITORING_DUE[path.parent.name],
                      "Mangystau Region" if late else "regions", "24 days late" if late else ""))
+    # every other input of every kind's folder (a study's files come with the fieldwork
+    # report, a register extract when it is asked for): no obligation, so no received date,
+    # but made up all the same
+    listed = {name for name, *_ in rows}
+    for path in sorted(HERE.glob("*/**/*.*")):
+        name = path.relative_to(HERE).as_posix()
+        if name not in listed and path.name != "README.md":
+            rows.append((name, "", "", ""))
     with open(HERE / "receipts.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["file_sha256", "file_name", "received_on", "sender", "made_up",

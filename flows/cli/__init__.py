@@ -16,7 +16,9 @@ from __future__ import annotations
 import os
 import sys
 
-EXIT_OK, EXIT_REJECTED, EXIT_USAGE = 0, 1, 2
+from ahual.flows.cli.app import run
+from ahual.flows.cli.common import EXIT_USAGE
+
 GLOBAL_FLAGS = {"-v": "verbose", "--verbose": "verbose", "--json": "json"}
 GLOBAL_VALUES = {"--home": "AHUAL_HOME"}
 
@@ -59,6 +61,4 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["AHUAL_HOME"] = str(found["AHUAL_HOME"])
     if found.get("verbose"):
         os.environ["AHUAL_VERBOSE"] = "1"
-    from ahual.cli.app import run
-
     return run(argv, json_output=bool(found.get("json")), original=original)

@@ -14,8 +14,11 @@ import json
 from typing import Annotated
 
 import typer
+from rich.table import Table
 
-from ahual.cli import EXIT_OK, EXIT_REJECTED
+from ahual.flows.cli.common import EXIT_OK, EXIT_REJECTED, STATE, flows, run_flow
+from ahual.flows.console import console, say
+from ahual.flows.ops import quarantined
 
 EXIT_CODES = ("Exit status: 0 done (and every retried file loaded); 1 a retried file was "
               "refused again; 2 usage error (nothing was written).")
@@ -27,23 +30,11 @@ app = typer.Typer(
          "why; never fuzzy-matched) and re-ingests the quarantined files that then pass.")
 
 
-def _json() -> bool:
-    from ahual.cli.app import STATE
-
-    return bool(STATE["json"])
-
 
 def _print(table) -> None:
-    """A table whole: cut to a terminal's width on one, never when piped (ahual.console)."""
-    from ahual.console import console
-
+    """A table whole: cut to a terminal's width on one, never when piped (ahual.flows.console)."""
     console().print(table)
 
-
-def _say(message: str, style: str | None = None) -> None:
-    from ahual.console import say
-
-    say(message, style=style)
 
 
 @app.command("unknown", epilog=EXIT_CODES)
@@ -52,19 +43,17 @@ def unknown() -> int:
     close known label has (a suggestion only: nothing is mapped until you add it).
 
     Example: ahual aliases unknown"""
-    from ahual.ops import aliases
+    from ahual.flows.ops import aliases  # pandas (~1 s): when the command runs, not for --help
 
     found = aliases.unknown_labels()
-    if _json():
+    if STATE["json"]:
         print(json.dumps({"labels": [u.as_dict() for u in found.labels],
                           "cut_samples": found.cut_samples, "now_known": found.now_known},
                          ensure_ascii=False, indent=2))
         return EXIT_OK
     if not found.labels:
-        _say("No unknown labels in quarantine.")
+        say("No unknown labels in quarantine.")
     else:
-        from rich.table import Table
-
         table = Table(title="Unknown labels in quarantine", title_justify="left")
         for column in ("kind", "label", "files", "suggested code"):
             table.add_column(column)
@@ -80,16 +69,16 @@ def unknown() -> int:
         if mappable:
             first = mappable[0]
             code = first.suggested_code or "CODE"
-            _say(f'Map a label once: ahual aliases add {first.kind} "{first.label}" {code} '
+            say(f'Map a label once: ahual aliases add {first.kind} "{first.label}" {code} '
                  '--why "..."')
         if len(mappable) < len(found.labels):
-            _say("An ambiguous label cannot be an alias: write the full name in the file and "
+            say("An ambiguous label cannot be an alias: write the full name in the file and "
                  "send it again.")
     if found.cut_samples:
-        _say("Problem lists were cut for " + ", ".join(found.cut_samples) + ": more labels "
+        say("Problem lists were cut for " + ", ".join(found.cut_samples) + ": more labels "
              "may be unknown; they are found when the file is retried.", style="warning")
     if found.now_known:
-        _say("Quarantined files whose labels are all known now: "
+        say("Quarantined files whose labels are all known now: "
              + ", ".join(found.now_known) + " (ahual aliases retry)")
     return EXIT_OK
 
@@ -116,17 +105,17 @@ def add(
     Example: ahual aliases add confession "Орыс православие шіркеуі" ORT-ROC --why "Kazakh
     reports of Karaganda write it so"
     """
-    from ahual.ops import aliases
+    from ahual.flows.ops import aliases  # pandas (~1 s): when the command runs, not for --help
 
     aliases.check_alias(kind, label, code)  # a usage error says so before anything happens
-    if any(e.only_label_problems for e in aliases.quarantined()):
-        _prepare_flows()  # before writing: the retry below runs a flow
+    if any(e.only_label_problems for e in quarantined.quarantined()):
+        flows()  # Prefect set up before writing: the retry below runs a flow
     added = aliases.add_alias(kind, label, code, why, who, lang)
     if added.written:
-        _say(f"added     {added.kind} «{added.label}» -> {added.code} ({added.code_name}) by "
+        say(f"added     {added.kind} «{added.label}» -> {added.code} ({added.code_name}) by "
              f"{added.who}: {added.why}\n          in {added.overlay}")
     else:
-        _say(f"unchanged {added.kind} «{added.label}» already means {added.code} "
+        say(f"unchanged {added.kind} «{added.label}» already means {added.code} "
              f"({added.code_name}); nothing written")
     return _retry(added.as_dict())
 
@@ -139,48 +128,39 @@ def retry() -> int:
     return _retry(None)
 
 
-def _prepare_flows() -> None:
-    """Prefect set up for the retry's flow (a usage error or a refusal has been said by now)."""
-    from ahual.cli.app import _flows
-
-    _flows()
-
-
 def _retry(added: dict | None) -> int:
-    from ahual.ops import aliases
-
+    from ahual.flows.ops import aliases  # pandas (~1 s): when the command runs, not for --help
     candidates = aliases.retryable()
     passing = [r for r in candidates if r.passes]
     if passing:
-        _prepare_flows()
+        flows()  # a usage error or a refusal has been said by now
     for r in candidates:
         if r.why_not:
-            _say(f"skipped   {r.entry.file}: {r.why_not}", style="warning")
+            say(f"skipped   {r.entry.file}: {r.why_not}", style="warning")
     waiting = [r for r in candidates if not r.passes and r.still_unknown]
     result = None
     if passing:
-        _say(f"retrying {len(passing)} quarantined file(s) that now pass their label rules: "
+        say(f"retrying {len(passing)} quarantined file(s) that now pass their label rules: "
              + ", ".join(r.entry.file for r in passing))
-        from ahual.cli.app import _run
-
-        _, result = _run(aliases.retry_flow(), folders=[str(r.entry.folder) for r in passing])
+        _, result = run_flow(flows().aliases_retry, folders=[str(r.entry.folder) for r in passing])
         for outcome in result.outcomes:
-            _say(outcome.line())
+            say(outcome.line())
             for problem in outcome.problems:
-                _say(f"          {problem.plain()}")
+                say(f"          {problem.plain()}")
         loaded = sum(o.status == "loaded" for o in result.outcomes)
-        _say(f"retried: {loaded} loaded, {len(result.outcomes) - loaded} refused again"
+        say(f"retried: {loaded} loaded, {len(result.outcomes) - loaded} refused again"
              + (f"; published {result.published}" if result.published else ""))
     else:
-        _say("no quarantined file is waiting only on labels that are known now")
+        say("no quarantined file is waiting only on labels that are known now")
     for r in waiting:
         labels = ", ".join(f"{k} «{lbl}»" for k, lbl in r.still_unknown)
-        _say(f"waiting   {r.entry.file}: still unknown {labels}")
+        say(f"waiting   {r.entry.file}: still unknown {labels}")
     for entry in aliases.also_refused_for_other_rules(added):
-        rules = "; ".join(r for r in entry.latest.get("rules", []) if r not in aliases.LABEL_RULES)
-        _say(f"refused   {entry.file} uses «{added['label']}» but also breaks: {rules}; fix it "
-             f"and send it again ({entry.folder / 'reason.txt'})", style="warning")
-    if _json():
+        rules = "; ".join(r for r in entry.latest.get("rules", [])
+                          if r not in quarantined.LABEL_RULES)
+        say(f"refused   {entry.file} uses «{added['label']}» but also breaks: {rules}; fix it "
+            f"and send it again ({entry.folder / 'reason.txt'})", style="warning")
+    if STATE["json"]:
         print(json.dumps({"added": added, "files": [o.as_dict() for o in result.outcomes]
                           if result else [],
                           "waiting": [{"file": r.entry.file, "still_unknown": r.still_unknown}
@@ -193,19 +173,17 @@ def list_aliases() -> int:
     """The aliases of the local overlay, with who added each, when and why.
 
     Example: ahual aliases list"""
-    from ahual.gate.vocabulary import overlay_file
-    from ahual.ops import aliases
+    from ahual.flows.ops import aliases  # pandas (~1 s): when the command runs, not for --help
+    from ahual.flows.reading.vocabulary import overlay_file  # pandas, as above
 
     rows = aliases.overlay_rows()
-    if _json():
+    if STATE["json"]:
         print(json.dumps({"overlay": str(overlay_file()), "aliases": rows}, ensure_ascii=False,
                          indent=2))
         return EXIT_OK
     if not rows:
-        _say(f"No local aliases ({overlay_file()} does not exist or is empty).")
+        say(f"No local aliases ({overlay_file()} does not exist or is empty).")
         return EXIT_OK
-    from rich.table import Table
-
     table = Table(title=f"Local aliases ({overlay_file()})", title_justify="left")
     for column in ("kind", "label", "code", "who", "when", "why"):
         table.add_column(column)

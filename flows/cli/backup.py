@@ -11,7 +11,9 @@ from typing import Annotated
 
 import typer
 
-from ahual.cli import EXIT_OK
+from ahual.flows.cli.common import EXIT_OK
+from ahual.flows.console import say
+from ahual.flows.ops import backup as backup_step
 
 
 def backup(dest: Annotated[Path, typer.Argument(metavar="DEST", help="a new (or empty) "
@@ -23,9 +25,6 @@ def backup(dest: Annotated[Path, typer.Argument(metavar="DEST", help="a new (or 
     lock.
 
     Example: ahual backup /mnt/backups/ahual-2009-07-01"""
-    from ahual.console import say
-    from ahual.ops import backup as backup_step
-
     copied = backup_step.backup(dest)
     say(f"backed up {copied.files:,} files ({copied.bytes / 2**20:,.1f} MB, Ahual "
         f"{copied.release}, raw layout {copied.schema_version}) to {copied.folder}")
@@ -39,9 +38,6 @@ def restore(src: Annotated[Path, typer.Argument(metavar="SRC", help="a folder `a
     Every file is checked against its SHA-256 first; the marts come back byte for byte.
 
     Example: ahual --home /srv/ahual-new restore /mnt/backups/ahual-2009-07-01"""
-    from ahual.console import say
-    from ahual.ops import backup as backup_step
-
     copied = backup_step.restore(src)
     say(f"restored {copied.files:,} files (Ahual {copied.release}, raw layout "
         f"{copied.schema_version}) into {copied.folder}")

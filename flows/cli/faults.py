@@ -11,7 +11,7 @@ from __future__ import annotations
 import errno
 import sys
 
-from ahual import settings
+from ahual.flows import settings
 
 KEPT = ("nothing of this run was committed; the published warehouse, the quarantine and "
         "every earlier load are as they were")

@@ -13,7 +13,12 @@ from typing import Annotated
 
 import typer
 
-from ahual.cli import EXIT_OK, EXIT_REJECTED
+from ahual.flows.cli.common import EXIT_OK, EXIT_REJECTED, STATE, flows, run_flow
+from ahual.flows.console import say
+from ahual.flows.gate.files import counted
+from ahual.flows.kinds import kinds
+from ahual.flows.ops import loads as loads_step
+from ahual.flows.problems import UsageError, shown
 
 EXIT_CODES = ("Exit status: 0 done; 1 the marts refused the revert (nothing changed); 2 usage "
               "error (nothing was run).")
@@ -25,16 +30,6 @@ app = typer.Typer(
          "counts makes it current again).")
 
 
-def _json() -> bool:
-    from ahual.cli.app import STATE
-
-    return bool(STATE["json"])
-
-
-def _say(message: str, style: str | None = None) -> None:
-    from ahual.console import say
-
-    say(message, style=style)
 
 
 def _as(load) -> str:
@@ -44,9 +39,6 @@ def _as(load) -> str:
 
 
 def _line(load) -> str:
-    from ahual.gate.files import counted
-    from ahual.problems import shown
-
     line = (f"{load.batch_id:>5}  {load.kind:<13} {shown(load.file_name)}{_as(load)}, "
             f"{counted(load.rows, 'row')}, {load.loaded_at}: {load.standing()}")
     if load.replaces:
@@ -65,25 +57,21 @@ def loads(ctx: typer.Context,
     Example: ahual loads --kind survey"""
     if ctx.invoked_subcommand is not None:
         return EXIT_OK
-    from ahual.kinds import kinds
-    from ahual.ops import loads as loads_step
-    from ahual.problems import UsageError
-
     if kind is not None and kind not in kinds():
         raise UsageError(f"--kind {kind}: one of {', '.join(kinds())}")
     found = [load for load in loads_step.published_loads() if kind in (None, load.kind)]
-    if _json():
+    if STATE["json"]:
         print(json.dumps({"loads": [load.as_dict() for load in found]}, ensure_ascii=False,
                          indent=2))
         return EXIT_OK
     if not found:
-        _say("No loads yet.")
+        say("No loads yet.")
     for load in found:
-        _say(_line(load), style=None if load.current else "warning" if load.reverted
+        say(_line(load), style=None if load.current else "warning" if load.reverted
              else "dim")
     undo = [load for load in found if load.current and load.replaces]
     if undo:
-        _say(f"Undo a load: ahual loads revert {undo[-1].batch_id} --why \"...\"")
+        say(f"Undo a load: ahual loads revert {undo[-1].batch_id} --why \"...\"")
     return EXIT_OK
 
 
@@ -102,29 +90,26 @@ def revert(
     Sending its file again makes it current again.
 
     Example: ahual loads revert 7 --why "S02's file sent as S01 by mistake\""""
-    from ahual.cli.app import _flows, _run
-    from ahual.ops import loads as loads_step
-
     load = loads_step.check_revert(batch, why)  # a usage error says so before anything runs
     who = " ".join((who or loads_step.user_name()).split())
     why = " ".join(why.split())
-    pipeline = _flows()
-    _, result = _run(pipeline.revert_load, batch_id=batch, why=why, who=who)
+    pipeline = flows()
+    _, result = run_flow(pipeline.revert_load, batch_id=batch, why=why, who=who)
     if result.refused_build:
-        _say(f"REFUSED   revert of batch {batch}: the marts would break their rules; nothing "
+        say(f"REFUSED   revert of batch {batch}: the marts would break their rules; nothing "
              "changed", style="refused")
         for problem in result.refused_build:
-            _say(f"          {problem.plain()}")
+            say(f"          {problem.plain()}")
         return EXIT_REJECTED
     back = {b.batch_id: b for b in loads_step.published_loads()}
     again = [back[b] for b in load.replaces if b in back and back[b].current_reports]
-    _say(f"reverted  batch {batch} ({load.file_name}{_as(load)}) by {who}: {why}")
+    say(f"reverted  batch {batch} ({load.file_name}{_as(load)}) by {who}: {why}")
     for other in again:
-        _say(f"current   batch {other.batch_id} ({other.file_name}{_as(other)}) counts again")
+        say(f"current   batch {other.batch_id} ({other.file_name}{_as(other)}) counts again")
     if not again:
-        _say("          no earlier load stands in its place: its reports are gone from the "
+        say("          no earlier load stands in its place: its reports are gone from the "
              "marts")
-    if _json():
+    if STATE["json"]:
         print(json.dumps({"reverted": batch, "who": who, "why": why,
                           "current_again": [o.batch_id for o in again],
                           "published": str(result.published) if result.published else None},

@@ -8,7 +8,11 @@ from typing import Annotated
 
 import typer
 
-from ahual.cli import EXIT_OK
+from ahual.flows import settings
+from ahual.flows.cli.common import EXIT_OK
+from ahual.flows.console import say
+from ahual.flows.periods import Period
+from ahual.flows.problems import UsageError
 
 EXIT_CODES = ("Exit status: 0 written (or served until interrupted); 1 there is no published "
               "warehouse to build from; 2 usage error (an unknown quarter or a bad port).")
@@ -33,11 +37,6 @@ def site(
     with no network: AHUAL_HOME/site/<quarter or live>/index.html.
 
     Example: ahual site ; ahual site --quarter 2009Q1 --serve"""
-    from ahual.console import say
-    from ahual.periods import Period
-    from ahual.problems import UsageError
-    from ahual.site.build import build_sites
-
     if quarter is not None:
         period = Period.parse(quarter)
         if period.kind != "Q":
@@ -46,12 +45,13 @@ def site(
         quarter = str(period)
     if not 0 <= port <= 65535:
         raise UsageError(f"--port {port}: a port is 0-65535")
+    # pandas, openpyxl, jinja (~1.5 s): when the command runs, not for --help
+    from ahual.flows.site.build import build_sites
+    from ahual.flows.site.serve import server
+
     for index in build_sites(quarter, live):
         say(f"site written: {index}")
     if serve:
-        from ahual import settings
-        from ahual.site.serve import server
-
         httpd = server(settings.home().root / "site", port)
         say(f"serving {settings.home().root / 'site'} read-only at "
             f"http://127.0.0.1:{httpd.server_address[1]}/ (Ctrl-C stops)")

@@ -16,9 +16,10 @@ import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ahual import resources, settings
-from ahual.kinds.base import Kind, Options, load_key, sha256_of
-from ahual.problems import Problem, shown
+from ahual.flows import resources, settings
+from ahual.flows.kinds.base import Kind, Options, load_key, sha256_of
+from ahual.flows.problems import Problem, shown
+from ahual.warehouse import store
 
 
 @dataclass
@@ -164,3 +165,26 @@ def receive(path: Path, kind: Kind, options: Options) -> Candidate:
             "files (datasets/demo/); its figures are invented and are never loaded into a "
             "real home (`ahual demo` shows them in a home of its own)")]
     return candidate
+
+
+def already_published(kind: Kind, options: Options, files: list[Path]) -> list[FileOutcome] | None:
+    """The outcomes when every file's load is already published and current ("unchanged",
+    answered without a flow), else None: the flow receives them (a load reverted or replaced
+    since is made current again by the flow)."""
+    home = settings.home()
+    if not home.published_warehouse.exists():
+        return None
+    candidates = [receive(f, kind, options) for f in files]
+    if any(c.refusal for c in candidates):
+        return None
+    try:
+        with store.Warehouse.of(home).read_published() as con:
+            batches = [store.loaded_batch(con, c.load_key) for c in candidates]
+            standing = [store.load_standing(con, b) for b in batches if b is not None]
+    except Exception:  # an unreadable published file: let the flow say what is wrong
+        return None
+    if any(b is None for b in batches) or not all(store.is_current(s[0]) for s in standing
+                                                  if s):
+        return None
+    return [FileOutcome(c.path.name, kind.name, "unchanged", batch_id=b)
+            for c, b in zip(candidates, batches, strict=True)]

@@ -13,7 +13,7 @@ import shutil
 from datetime import datetime
 from pathlib import Path
 
-from ahual.problems import Problem, shown
+from ahual.flows.problems import PERSONAL_DATA, Problem, shown
 
 REASONS = ("reason.txt", "reason.json")
 
@@ -29,7 +29,8 @@ def quarantine(root: Path, *, file_name: str, path: Path | None, kind: str, load
     not read must be saved in before it is sent again ("CSV or XLSX")."""
     folder = root / kind / load_key[:12]
     folder.mkdir(parents=True, exist_ok=True)
-    kept_files = [p for p in (path, *side_files.values()) if p is not None]
+    personal = any(p.rule == PERSONAL_DATA for p in problems)
+    kept_files = [] if personal else [p for p in (path, *side_files.values()) if p is not None]
     if kept_files:
         (folder / "received").mkdir(exist_ok=True)
     for source in kept_files:
@@ -59,7 +60,9 @@ def quarantine(root: Path, *, file_name: str, path: Path | None, kind: str, load
               "it was loaded."), f"Kind: {kind}" + (f"; loaded as {shown(as_words(loaded_as))}"
                                                      if as_words(loaded_as) else ""),
              f"SHA-256: {sha256}", ""]
-    if not kept_files:
+    if personal:
+        lines += ["The file itself is not kept: it holds personal data.", ""]
+    elif not kept_files:
         lines += ["The file itself is not kept: it could not be read.", ""]
     if validation_page:
         lines += [f"Validation: {validation_page}", ""]

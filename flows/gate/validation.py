@@ -23,9 +23,9 @@ from urllib.parse import unquote
 
 import pandas as pd
 
-from ahual import resources, settings
-from ahual.gate.vocabulary import vocabulary
-from ahual.problems import Problem
+from ahual.flows import resources, settings
+from ahual.flows.problems import Problem
+from ahual.flows.reading.vocabulary import vocabulary
 
 SAMPLE_ROWS = 20  # failing rows named per rule; the count says how many there are in all
 
@@ -67,7 +67,7 @@ def _context(root: Path):
         os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
         import great_expectations as gx
 
-        from ahual.gate import data_docs
+        from ahual.flows.gate import data_docs
 
         context = gx.get_context(mode="file", project_root_dir=key)
         context.variables.progress_bars = {"globally": False}
@@ -167,15 +167,12 @@ def validate(frame: pd.DataFrame, suite: str, file_name: str, *, kind: str | Non
     """
     from great_expectations.core.run_identifier import RunIdentifier
     from great_expectations.data_context.types.resource_identifiers import (
-        ExpectationSuiteIdentifier,
         ValidationResultIdentifier,
     )
     from great_expectations.exceptions import (
         ResourceFreshnessAggregateError,
         ResourceFreshnessError,
     )
-
-    from ahual.gate import data_docs
 
     checkpoint = _checkpoint(suite)  # also registers the suite that Data Docs will show
     batch = frame.reset_index(drop=True)
@@ -197,11 +194,46 @@ def validate(frame: pd.DataFrame, suite: str, file_name: str, *, kind: str | Non
             result = checkpoint.run(batch_parameters={"dataframe": batch}, run_id=run_id)
         runs = list(result.run_results.items())
         _remember(known, runs)
+    return _store(runs, batch, file_name, kind or suite, sha256)
+
+
+def file_checkpoint(suite: str):
+    """The suite's checkpoint in this AHUAL_HOME's GX project (see `_checkpoint`)."""
+    return _checkpoint(suite)
+
+
+def keep(run, frame: pd.DataFrame, suite: str, file_name: str, *, kind: str | None,
+         sha256: str | None, known: tuple | None) -> ValidationOutcome:
+    """Store a file's result made elsewhere (`together`) as `validate` stores its own, and
+    remember it as the outcome of those rows."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+        ValidationResultIdentifier,
+    )
+
+    batch = frame.reset_index(drop=True)
+    key = ValidationResultIdentifier(ExpectationSuiteIdentifier(name=run.suite_name),
+                                     run.meta["run_id"], run.results[0].expectation_config
+                                     .kwargs.get("batch_id") if run.results else None)
+    runs = [(key, run)]
+    _remember(known, copy.deepcopy(runs))
+    return _store(runs, batch, file_name, kind or suite, sha256)
+
+
+def _store(runs: list, batch: pd.DataFrame, file_name: str, kind: str, sha256: str | None
+           ) -> ValidationOutcome:
+    """Store each result under its file's name, queue its Data Docs page, and describe it."""
+    from great_expectations.data_context.types.resource_identifiers import (
+        ExpectationSuiteIdentifier,
+    )
+
+    from ahual.flows.gate import data_docs
+
     context = _context(settings.home().gx)
     pending = _docs_pending.setdefault(str(settings.home().gx), [])
     pages = []
     for key, run in runs:
-        data_docs.name_result(run, file_name=file_name, sha256=sha256, kind=kind or suite)
+        data_docs.name_result(run, file_name=file_name, sha256=sha256, kind=kind)
         context.validation_results_store.set(key, run)
         pending += [key, ExpectationSuiteIdentifier(name=run.suite_name)]
         pages += [site["site_url"] for site in context.get_docs_sites_urls(
@@ -225,6 +257,18 @@ def _signature(suite: str, batch: pd.DataFrame, *also) -> tuple | None:
                                           and not isinstance(v, str)).any() else column)
     digest.update(pd.util.hash_pandas_object(hashable, index=False).to_numpy().tobytes())
     return (suite_file(suite).read_text(encoding="utf-8"), *also, digest.hexdigest())
+
+
+def outcome_key(frame: pd.DataFrame, suite: str, kind: str | None, sha256: str | None
+                ) -> tuple | None:
+    """What a file's validation outcome is remembered by in this process (None: not kept)."""
+    if not sha256:
+        return None
+    return _signature(suite, frame.reset_index(drop=True), kind, sha256)
+
+
+def remembered(known: tuple | None) -> bool:
+    return known is not None and known in _results
 
 
 def _remember(known: tuple | None, value) -> None:
@@ -254,12 +298,20 @@ def validate_in_memory(frame: pd.DataFrame, suite: str, name: str) -> Validation
     return _outcome(results, batch, name, None)
 
 
-def _in_memory_definition(suite: str):
+def run_in_memory(frame: pd.DataFrame, spec: dict, result_format: dict) -> list:
+    """The results of a suite given as a dict (`together`'s suite of a batch) on `frame`, in
+    the ephemeral GX context: nothing stored."""
+    text = json.dumps(spec, sort_keys=True)
+    return _in_memory_definition(f"{spec['name']} (given)", text).run(
+        batch_parameters={"dataframe": frame}, result_format=result_format).results
+
+
+def _in_memory_definition(suite: str, text: str | None = None):
     """The suite's validation definition in the process's ephemeral GX context (again when the
-    suite file changes)."""
+    suite file, or the `text` given for it, changes)."""
     import great_expectations as gx
 
-    text = suite_file(suite).read_text(encoding="utf-8")
+    text = suite_file(suite).read_text(encoding="utf-8") if text is None else text
     cached = _in_memory.get(suite)
     if cached is not None and cached[0] == text:
         return cached[1]

@@ -9,7 +9,7 @@ import importlib
 import pkgutil
 from functools import cache
 
-from ahual.kinds.base import Kind
+from ahual.flows.kinds.base import Kind
 
 
 @cache

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import shlex
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from ahual import resources
-from ahual.problems import Problem, UsageError, shown
+import duckdb
+
+from ahual.flows import resources
+from ahual.flows.problems import Problem, UsageError, shown
+from ahual.warehouse import store
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -54,9 +59,6 @@ class Supersedes:
     what: str  # the keys in words, for the reason
 
     def held_back(self, con, parsed: Parsed) -> list[Problem]:
-        import duckdb
-
-        from ahual.warehouse import store
 
         try:
             current = con.sql(store.query(self.current)).to_arrow_table().to_pandas()
@@ -137,6 +139,15 @@ CONFIRM_SMALLER = {"help": "load a resubmission although it has far fewer cells 
 
 
 def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file's bytes, read once per process while the file is unchanged (the
+    command line's "already loaded" answer and the run it starts ask for the same file)."""
+    stat = os.stat(path)
+    return _sha256(os.path.realpath(path), stat.st_dev, stat.st_ino, stat.st_size,
+                   stat.st_mtime_ns, stat.st_ctime_ns)
+
+
+@lru_cache(maxsize=4096)
+def _sha256(path: str, *unchanged: int) -> str:
     digest = hashlib.sha256()
     with open(path, "rb") as handle:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
@@ -151,6 +162,16 @@ def load_key(kind: str, file_sha256: str, loaded_as: dict) -> str:
 
 
 @dataclass(frozen=True)
+class Owed:
+    """How `completeness`, `status` and the run's artifacts name a kind's reports that are owed
+    (marts.reporting_obligations) and not received."""
+
+    key: str  # in JSON: <key>_missing
+    title: str  # what is owed; {as_of} is the date a half-year's figures count as of
+    who: str  # who owes it, counted ("region(s)")
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     title: str  # one line for help texts
@@ -161,6 +182,12 @@ class Kind:
     one_file: bool = False  # ingest takes exactly one FILE (a study's microdata)
     example: str = ""  # an example command line for help
     supersedes: Supersedes | None = None
+    owed: Owed | None = None  # reported by obligation (who owes which, when: the obligations)
+    # CSV files of the analyst's in AHUAL_HOME (<name>.csv, e.g. decisions on the kind's rows)
+    # loaded as `reference.<name>`; when absent, their empty layout datasets/contracts/<name>.csv
+    home_files: tuple[str, ...] = ()
+    # "module:attribute" of a typer app of the kind's own commands, mounted as `ahual <name>`
+    commands: str = ""
 
     @cached_property
     def contract(self) -> dict:
@@ -217,8 +244,6 @@ class Kind:
     def command(self, path: Path | str, options: Options) -> str:
         """The exact command that loads `path` as these options, quoted for a shell (a name
         with control characters shows them escaped: it can never break a line)."""
-        import shlex
-
         words = ["ahual", "ingest", self.name, *options.cli_arguments(), str(path)]
         return " ".join(shlex.quote(shown(w, limit=4096)) for w in words)
 

@@ -1,6 +1,6 @@
 """Monitoring sheets: one round, every region on the same scheme of indicators.
 
-Parsed like every table of counts (flows/gate/tabular.py); the round comes from the command
+Parsed like every table of counts (flows/reading/tabular.py); the round comes from the command
 line (`--round N`) or the inbox folder (`inbox/monitoring/round-N/`).
 """
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from ahual.gate.readers import read_table
-from ahual.gate.tabular import TableSpec, counts, melt
-from ahual.gate.vocabulary import monitoring_rounds, vocabulary
-from ahual.kinds.base import CONFIRM_SMALLER, Kind, Options, Parsed, Supersedes
-from ahual.problems import UsageError
+from ahual.flows.kinds.base import CONFIRM_SMALLER, Kind, Options, Owed, Parsed, Supersedes
+from ahual.flows.problems import UsageError
+from ahual.flows.reading.readers import read_table
+from ahual.flows.reading.tabular import TableSpec, counts, melt
+from ahual.flows.reading.vocabulary import monitoring_rounds, vocabulary
 
 SPEC = TableSpec(contract="monitoring", keys=("region",), optional_keys=("round",),
                  item="indicator", value="value",
@@ -69,4 +69,5 @@ KIND = Kind(
     supersedes=Supersedes("monitoring_values", ("round", "region_code"),
                           "monitoring_current_cells", "round and region"),
     example="ahual ingest monitoring --round 2 monitoring-2008_regions_kk.csv",
+    owed=Owed("monitoring", "monitoring sheets", "region(s)"),
 )

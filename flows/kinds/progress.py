@@ -15,13 +15,13 @@ from pathlib import Path
 
 import pandas as pd
 
-from ahual import resources
-from ahual.gate.readers import read_table
-from ahual.gate.tabular import DASHES, clean_count_text, counts, header_roles
-from ahual.gate.vocabulary import agencies, normalise_label, vocabulary
-from ahual.kinds.base import Kind, Options, Parsed
-from ahual.problems import InputRejected, Problem
-from ahual.resources import contract
+from ahual.flows import resources
+from ahual.flows.kinds.base import Kind, Options, Owed, Parsed
+from ahual.flows.problems import InputRejected, Problem
+from ahual.flows.reading.readers import read_table
+from ahual.flows.reading.tabular import DASHES, clean_count_text, counts, header_roles
+from ahual.flows.reading.vocabulary import agencies, normalise_label, vocabulary
+from ahual.flows.resources import contract
 
 _ROMAN = {"i": 1, "ii": 2, "1": 1, "2": 2}
 _HALF = re.compile(r"(?:(?P<y1>\d{4})\s*[-/ ]?\s*(?:h|п|полугодие)?\s*(?P<h1>ii|i|[12])"
@@ -160,4 +160,5 @@ KIND = Kind(
     parse=parse_file,
     raw_tables=("progress_reports", "progress_outputs"),
     example="ahual ingest progress progress-2008H2_agencies_ru.csv",
+    owed=Owed("agencies", "progress reports", "agency(ies)"),
 )

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from ahual.gate.readers import read_table
-from ahual.gate.tabular import TableSpec, counts, melt
-from ahual.gate.vocabulary import regions, vocabulary
-from ahual.kinds.base import CONFIRM_SMALLER, Kind, Options, Parsed, Supersedes
+from ahual.flows.kinds.base import CONFIRM_SMALLER, Kind, Options, Owed, Parsed, Supersedes
+from ahual.flows.reading.readers import read_table
+from ahual.flows.reading.tabular import TableSpec, counts, melt
+from ahual.flows.reading.vocabulary import regions, vocabulary
 
 DATE_FORMATS = ("%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y", "%d.%m.%Y %H:%M:%S")
 SPEC = TableSpec(contract="registrations", keys=("as_of", "region"), optional_keys=(),
@@ -92,4 +92,5 @@ KIND = Kind(
     supersedes=Supersedes("registration_rows", ("as_of", "region_code"),
                           "registrations_current_cells", "region and date"),
     example="ahual ingest registrations 2008-01-01_akmola.csv 2008-01-01_almaty.xlsx",
+    owed=Owed("regions", "registration reports as of {as_of}", "region(s)"),
 )

@@ -22,10 +22,7 @@ from __future__ import annotations
 
 import csv
 import difflib
-import getpass
-import json
 import os
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field, fields
 from datetime import datetime
@@ -33,104 +30,25 @@ from pathlib import Path
 
 import pandas as pd
 
-from ahual import resources, settings
-from ahual.gate.quarantine import safe_name
-from ahual.gate.vocabulary import (
+from ahual.flows import resources
+from ahual.flows.gate.quarantine import safe_name
+from ahual.flows.kinds import kind as kind_named
+from ahual.flows.ops.loads import user_name
+from ahual.flows.ops.quarantined import Entry, quarantined
+from ahual.flows.problems import InputRejected, UsageError, shown
+from ahual.flows.reading import vocabulary as v
+from ahual.flows.reading.vocabulary import (
     KINDS,
     OVERLAY_COLUMNS,
+    OverlayError,
+    _with_overlay,
     normalise_key,
     normalise_label,
     overlay_file,
+    overlay_sha256,
     read_overlay,
     vocabulary,
 )
-from ahual.problems import UsageError, shown
-
-# The rules of the input suites that refuse an unknown label, and the vocabulary each uses.
-LABEL_RULES = {f"known {kind}": kind for kind in KINDS}
-_LABEL = re.compile(r"unknown (?P<kind>region|confession|indicator|agency) «(?P<label>.*)»"
-                    r"(?:; (?:it is ambiguous: )?did you mean «.*\?)?$")
-_MORE = re.compile(r"^(?P<n>\d+) more rows break this rule$")
-
-
-# --- the quarantine --------------------------------------------------------------------------
-
-@dataclass
-class Entry:
-    """One quarantined load: its folder, its reason.json and its latest refusal."""
-
-    folder: Path
-    record: dict
-
-    @property
-    def kind(self) -> str:
-        return self.record.get("kind", self.folder.parent.name)
-
-    @property
-    def file(self) -> str:
-        return self.record.get("file", "")
-
-    @property
-    def latest(self) -> dict:
-        attempts = self.record.get("attempts") or [{}]
-        return attempts[-1]
-
-    @property
-    def kept_file(self) -> Path | None:
-        if not self.record.get("kept"):
-            return None
-        path = self.folder / "received" / safe_name(self.file)
-        return path if path.is_file() else None
-
-    def label_problems(self) -> list[tuple[str, str | None]]:
-        """(vocabulary kind, label) of each unknown-label problem of the latest refusal; the
-        label is None for a "N more rows break this rule" line (the sample was cut)."""
-        found = []
-        for problem in self.latest.get("problems", []):
-            kind = LABEL_RULES.get(problem.get("rule", ""))
-            if kind is None:
-                continue
-            match = _LABEL.search(problem.get("message", ""))
-            found.append((kind, match["label"] if match else None))
-        return found
-
-    @property
-    def only_label_problems(self) -> bool:
-        """Refused by its own rules, and only because labels were unknown."""
-        rules = set(self.latest.get("rules", []))
-        return (self.latest.get("stage") == "file" and bool(rules)
-                and rules <= set(LABEL_RULES))
-
-
-def quarantined(loaded: set[str] | None = None) -> list[Entry]:
-    """Every quarantine entry whose load is not (or no longer) refused: entries whose load key
-    has since been loaded are left out (`loaded`: the published warehouse's load keys)."""
-    root = settings.home().quarantine
-    loaded = published_load_keys() if loaded is None else loaded
-    entries = []
-    for reason in sorted(root.glob("*/*/reason.json")):
-        try:
-            record = json.loads(reason.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            continue
-        if record.get("load_key") in loaded:
-            continue
-        entries.append(Entry(reason.parent, record))
-    return entries
-
-
-def published_load_keys() -> set[str]:
-    """Load keys of every batch in the published warehouse (none when there is none)."""
-    from ahual.warehouse import store
-
-    home = settings.home()
-    if not home.published_warehouse.exists():
-        return set()
-    wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
-    with wh.read_published() as con:
-        return {row[0] for row in con.execute("SELECT load_key FROM raw.load_batches")
-                .fetchall()}
-
 
 # --- unknown labels --------------------------------------------------------------------------
 
@@ -218,8 +136,6 @@ class Added:
 
 def code_names(kind: str) -> dict[str, str]:
     """Each code of a vocabulary with its English name (for messages)."""
-    from ahual.gate import vocabulary as v
-
     table, column = {"region": (v.regions(), "region_code"),
                      "confession": (v.confessions(), "confession_code"),
                      "indicator": (v.indicators(), "indicator_code"),
@@ -301,7 +217,7 @@ def add_alias(kind: str, label: str, code: str, why: str, who: str | None = None
                          "beside the alias and shown wherever the alias is traced)")
     kind, label, already = check_alias(kind, label, code)
     code = normalise_key(code)
-    who = " ".join((who or _user()).split())
+    who = " ".join((who or user_name()).split())
     when = datetime.now().isoformat(timespec="seconds")
     path = overlay_file()
     name = code_names(kind).get(code, code)
@@ -313,18 +229,9 @@ def add_alias(kind: str, label: str, code: str, why: str, who: str | None = None
     return Added(kind, label, code, name, who, when, why, True, path)
 
 
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
-
-
 def _append(path: Path, row: dict) -> None:
     """Add a row to the overlay: written beside it and renamed into place, after checking the
     new overlay still builds a vocabulary of every kind."""
-    from ahual.gate.vocabulary import OverlayError, _with_overlay, overlay_sha256
-
     path.parent.mkdir(parents=True, exist_ok=True)
     rows = read_overlay(path).to_dict("records")
     rows.append(row)
@@ -371,8 +278,6 @@ class Retry:
 def options_of(entry: Entry):
     """The kind's options the file was sent with: `loaded_as` (minus side files) and, for each
     side file role, its kept copy beside the file."""
-    from ahual.kinds import kind as kind_named
-
     kind = kind_named(entry.kind)
     names = {f.name for f in fields(kind.options)}
     given = {k: v for k, v in (entry.record.get("loaded_as") or {}).items()
@@ -401,8 +306,6 @@ def still_unknown(parsed) -> list[tuple[str, str]]:
 def retryable(entries: Iterable[Entry] | None = None) -> list[Retry]:
     """The quarantined files refused only for unknown labels, re-read now: `passes` tells which
     would pass their label rules with today's vocabulary (reference + overlay)."""
-    from ahual.problems import InputRejected
-
     out = []
     for entry in quarantined() if entries is None else entries:
         if not entry.only_label_problems:
@@ -433,41 +336,3 @@ def also_refused_for_other_rules(added: dict | None) -> list[Entry]:
     return [e for e in quarantined() if not e.only_label_problems
             and any(kind == added["kind"] and label is not None and normalise_label(label) == key
                     for kind, label in e.label_problems())]
-
-
-def retry_run(folders: list[str]):
-    """The body of the `aliases-retry` flow: the given quarantine entries that now pass their
-    label rules, through the ordinary gate in one run (one build, one publish)."""
-    from ahual import pipeline
-    from ahual.gate.files import IngestResult, receive
-    from ahual.kinds import kind as kind_named
-
-    wanted = {str(Path(f)) for f in folders}
-    chosen = [r for r in retryable([e for e in quarantined() if str(e.folder) in wanted])
-              if r.passes]
-    if not chosen:
-        return IngestResult()
-    candidates = [receive(r.path, kind_named(r.entry.kind), r.options) for r in chosen]
-    result = pipeline.ingest_candidates(pipeline.warehouse(),
-                                        lambda: pipeline.reference_candidates() + candidates)
-    names = {c.path.name for c in candidates}
-    result.outcomes = [o for o in result.outcomes if o.file in names]
-    return result
-
-
-def retry_flow():
-    """`retry_run` as a Prefect flow run (imported only when a retry runs)."""
-    from prefect import flow
-    from prefect.states import Completed, Failed
-
-    @flow(name="aliases-retry")
-    def aliases_retry(folders: list[str]):
-        """Re-ingest quarantined files that now pass their label rules."""
-        result = retry_run(folders)
-        rejected = [o for o in result.outcomes if o.status == "rejected"]
-        if rejected or result.refused_build:
-            return Failed(name="Rejected", data=result, message=(
-                f"{len(rejected)} of {len(result.outcomes)} retried file(s) refused again"))
-        return Completed(data=result, message=f"{len(result.outcomes)} file(s) retried")
-
-    return aliases_retry

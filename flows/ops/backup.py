@@ -20,10 +20,10 @@ from pathlib import Path
 
 import duckdb
 
-from ahual import settings
-from ahual.console import say
-from ahual.kinds.base import sha256_of
-from ahual.problems import UsageError
+from ahual.flows import settings
+from ahual.flows.console import say
+from ahual.flows.kinds.base import sha256_of
+from ahual.flows.problems import UsageError
 from ahual.warehouse import store
 
 MANIFEST = "ahual-backup.json"
@@ -46,7 +46,7 @@ def backup(dest: Path) -> Copied:
     """Copy the home to `dest` (a new or empty folder), consistently."""
     config = settings.settings()
     home = config.home
-    wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    wh = store.Warehouse.of(home)
     if not home.working_warehouse.exists():
         raise UsageError(f"nothing to back up: {home.root} has no warehouse yet")
     dest = dest.absolute()

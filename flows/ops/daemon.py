@@ -2,7 +2,7 @@
 start-up: importing Prefect and Great Expectations alone takes 4-5 s, validating a small file
 0.3 s.
 
-The first command that needs a flow starts `python -m ahual.ops.daemon` in the background (one
+The first command that needs a flow starts `python -m ahual.flows.cli.warm` in the background (one
 per AHUAL_HOME and Prefect API); it imports the pipeline once and then runs the commands sent
 to it over a Unix socket (AHUAL_HOME/run/), one at a time, streaming their output back, until
 it has been idle for AHUAL_IDLE_SECONDS, its code changes, its home moves, or `ahual server
@@ -29,12 +29,16 @@ import struct
 import subprocess
 import sys
 import time
+import traceback
+from collections.abc import Callable
 from pathlib import Path
 
-from ahual.ops import server
-from ahual.settings import Settings
+from ahual.flows.ops import server
+from ahual.flows.settings import Settings
 
 START_SECONDS = 90
+# the worker's process: the command line kept warm (it imports the CLI, which imports this)
+WARM_MODULE = "ahual.flows.cli.warm"
 TICK_SECONDS = 5  # how often an idle daemon checks its home and its idle time
 # What of a client's environment a command may see: Ahual's settings, the terminal's, the locale
 # (not PREFECT_API_URL: a daemon serves one API, which it has from its start).
@@ -122,24 +126,32 @@ def _daemon_pid(pid_file: Path) -> int | None:
         return None
     # the daemon names its home's run files (AHUAL_HOME/run/daemon-<tag>) on its command line:
     # a copied home's pid file names a process that serves another home
-    ours = b"ahual.ops.daemon" in argv and os.fsencode(str(pid_file.with_suffix(""))) in argv
+    ours = WARM_MODULE.encode() in argv and os.fsencode(str(pid_file.with_suffix(""))) in argv
     return pid if ours else None
 
 
 # --- the client (in the `ahual` process) ---------------------------------------------------
 
-def run_remote(argv: list[str], home) -> int | None:
+def run_remote(argv: list[str], home, on_start: Callable[[str], None] | None = None
+               ) -> int | None:
     """Run `argv` in the daemon; its exit status, or None when it cannot take the command
-    (busy, or it would not start): the caller then runs it in its own process."""
+    (busy, or it would not start): the caller then runs it in its own process. Starting the
+    daemon is said at once (`on_start`), and when it is ready, with the seconds it took."""
     sock_path, busy, _ = _paths(home)
     if _is_busy(busy):
         return None
     connection = _connect(sock_path)
     if connection is None:
+        started = time.monotonic()
+        if on_start:
+            on_start("starting Ahual's warm worker (it imports Prefect and Great Expectations "
+                     "once, ~10-20 s; the next commands reuse it) ...")
         _start(home)
         connection = _connect(sock_path, wait=START_SECONDS)
         if connection is None:
             return None
+        if on_start:
+            on_start(f"worker ready after {time.monotonic() - started:.0f} s")
     request = {"argv": argv, "cwd": os.getcwd(), "stamp": _code_stamp(), "home": str(home.root),
                "tty": [sys.stdout.isatty(), sys.stderr.isatty()],
                "env": allowed_environment(os.environ)}
@@ -204,7 +216,7 @@ def _start(home) -> None:
             probe.close()
             return
         log = open(home.root / "run" / "daemon.log", "ab")
-        subprocess.Popen([sys.executable, "-m", "ahual.ops.daemon", str(sock_path),
+        subprocess.Popen([sys.executable, "-m", WARM_MODULE, str(sock_path),
                           str(pid_file.with_suffix(""))],
                          stdin=subprocess.DEVNULL, stdout=log, stderr=log,
                          start_new_session=True, env=os.environ.copy())
@@ -262,14 +274,11 @@ def peer_uid(connection: socket.socket) -> int:
     return struct.unpack("3i", credentials)[1]
 
 
-def serve(sock_path: Path, stem: Path) -> None:
-    """Serve commands on `sock_path`; `stem` is AHUAL_HOME/run/daemon-<tag>, beside which the
-    pid file and busy lock live (the socket itself may live elsewhere: see `_socket_path`)."""
+def serve(sock_path: Path, stem: Path, main: Callable[[list[str]], int]) -> None:
+    """Serve commands on `sock_path` with `main` (the command line, imported warm by
+    flows/cli/warm.py); `stem` is AHUAL_HOME/run/daemon-<tag>, beside which the pid file and
+    busy lock live (the socket itself may live elsewhere: see `_socket_path`)."""
     stamp = _code_stamp()
-    from ahual import pipeline  # noqa: F401  (the imports this process exists to keep warm)
-    from ahual.cli import main
-    from ahual.gate import validation  # noqa: F401
-
     home_root = str(stem.parent.parent)
     idle = Settings().idle_seconds
     sock_path.unlink(missing_ok=True)
@@ -349,15 +358,9 @@ def _run_one(main, request: dict, connection: socket.socket, base_env: dict) -> 
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else 1
     except Exception as error:  # a bug: said to the client, the daemon goes on
-        import traceback
-
         traceback.print_exc()
         print(f"ahual: internal error: {error}", file=sys.stderr)
         return 1
     finally:
         sys.stdout, sys.stderr = saved
         server.release()  # between commands, the local server may leave when idle
-
-
-if __name__ == "__main__":
-    serve(Path(sys.argv[1]), Path(sys.argv[2]))

@@ -8,9 +8,9 @@ import os
 from fnmatch import fnmatch
 from pathlib import Path
 
-from ahual import resources, settings
-from ahual.console import say
-from ahual.problems import UsageError
+from ahual.flows import resources, settings
+from ahual.flows.console import say
+from ahual.flows.problems import UsageError
 from ahual.warehouse import store
 
 MARKER_TEXT = ("This AHUAL_HOME was made by `ahual demo`. Every figure in it is MADE UP for\n"
@@ -54,7 +54,7 @@ def summary(result, taken, written) -> bool:
     """Say where everything is; True when exactly the files meant to fail were refused."""
     home = settings.home()
     rejected = {o.file for o in result.outcomes if o.status == "rejected"}
-    wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    wh = store.Warehouse.of(home)
     with wh.read_published() as con:
         growth = store.one(con, store.query("demo_growth"))
         gap = store.one(con, store.query("demo_unattributed"))

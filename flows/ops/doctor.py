@@ -14,11 +14,11 @@ import os
 import stat
 from pathlib import Path
 
-from ahual import resources, settings
-from ahual.console import say
-from ahual.gate.quarantine import REASONS
-from ahual.kinds import raw_tables
-from ahual.ops.status import last_run
+from ahual.flows import resources, settings
+from ahual.flows.console import say
+from ahual.flows.gate.quarantine import REASONS
+from ahual.flows.kinds import raw_tables
+from ahual.flows.ops.status import last_run
 from ahual.warehouse import store
 
 
@@ -66,7 +66,7 @@ def readable_by_others(root: Path, group_may_read: bool) -> list[str]:
 
 def run_checks() -> dict[str, list[str]]:
     home = settings.home()
-    wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    wh = store.Warehouse.of(home)
     results = {}
     with wh.read_published() as con:
         counts = store.raw_row_counts(con, raw_tables()).to_arrow_table()

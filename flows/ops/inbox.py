@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ahual.gate.files import Candidate, FileOutcome, receive
-from ahual.kinds import kinds
-from ahual.problems import Problem
+from ahual.flows import settings
+from ahual.flows.gate.files import Candidate, FileOutcome, receive
+from ahual.flows.kinds import kinds
+from ahual.flows.problems import Problem, UsageError
 
 SETTLE_SECONDS = 60
 IN_PROGRESS = (".part", ".tmp", ".partial", ".crdownload", ".download")
@@ -65,8 +66,6 @@ def folders(root: Path) -> list[tuple[str, Path, object]]:
 def unusable(root: Path) -> list[FileOutcome]:
     """Sub-folders that stand for options the kind refuses (inbox/survey/S99/ for a study
     the registry does not have): their files wait, with the reason."""
-    from ahual.problems import UsageError
-
     waiting = []
     for name, folder, options in folders(root):
         try:
@@ -121,8 +120,6 @@ def scan(root: Path, settle_seconds: float = SETTLE_SECONDS, inbox: bool = True)
 
 
 def waiting(root: Path) -> Waiting:
-    from ahual import settings
-
     for name, _folder, _options in folders(root):
         (root / name).mkdir(parents=True, exist_ok=True)
     return scan(root, settings.settings().inbox_settle_seconds)

@@ -1,4 +1,4 @@
-"""`python -m ahual.ops.keeper HOME PORT`: runs the local Prefect server of one AHUAL_HOME
+"""`python -m ahual.flows.ops.keeper HOME PORT`: runs the local Prefect server of one AHUAL_HOME
 (flows/ops/server.py starts it) and stops it when it is no longer that home's or no longer used.
 
 It writes the home's server pointer, then watches. The server is in use while a process holds
@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 from typing import IO
 
-from ahual.ops import server
-from ahual.settings import Home, Settings
+from ahual.flows.ops import server
+from ahual.flows.settings import Home, Settings
 
 ESTABLISHED = "01"  # the state column of /proc/net/tcp
 

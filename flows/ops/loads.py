@@ -12,8 +12,8 @@ import getpass
 import json
 from dataclasses import dataclass
 
-from ahual import settings
-from ahual.problems import UsageError
+from ahual.flows import settings
+from ahual.flows.problems import UsageError
 from ahual.warehouse import store
 
 
@@ -93,14 +93,14 @@ def published_loads() -> list[Load]:
     home = settings.home()
     if not home.published_warehouse.exists():
         return []
-    wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    wh = store.Warehouse.of(home)
     with wh.read_published() as con:
         return [Load.of(row) for row in store.load_standing(con)]
 
 
 def _reference_files() -> dict[str, set[str]]:
     """The programme's published figures every run loads: file name -> kinds."""
-    from ahual.build import reference_reports  # imports the kinds: only when reverting
+    from ahual.flows.build import reference_reports  # imports the kinds: only when reverting
 
     found: dict[str, set[str]] = {}
     for kind, paths in reference_reports().items():

@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib
 import signal
 
-from ahual import settings
-from ahual.console import say
-from ahual.ops import server
-from ahual.schedules import SCHEDULES, TIMEZONE
+from ahual.flows import settings
+from ahual.flows.console import say
+from ahual.flows.ops import server
+from ahual.flows.schedules import SCHEDULES, TIMEZONE
 
 
 def deployments() -> list:
@@ -36,7 +36,7 @@ def serve() -> None:
     """Register the deployments and run their schedules until interrupted."""
     from prefect import serve as prefect_serve
 
-    from ahual.ops import automations
+    from ahual.flows.ops import automations
 
     for automation in automations.register():
         say(f"  automation {automation.name}: {automation.description}")

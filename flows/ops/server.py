@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO
 
-from ahual.settings import Home, Settings
+from ahual.flows.settings import Home, Settings
 
 START_SECONDS = 180
 _USING: dict[str, IO] = {}  # home -> the usage lock this process holds (see `use`)
@@ -86,7 +86,7 @@ def _keeper_of(pid: int, home: Home) -> bool:
             argv = cmdline.read().split(b"\0")
     except OSError:
         return False
-    return b"ahual.ops.keeper" in argv and os.fsencode(str(home.root)) in argv and _alive(pid)
+    return b"ahual.flows.ops.keeper" in argv and os.fsencode(str(home.root)) in argv and _alive(pid)
 
 
 def verified(home: Home) -> dict | None:
@@ -185,7 +185,7 @@ def _start(home: Home) -> str:
             "PREFECT_UI_API_URL": url}
     with open(home.server_log, "ab") as log:
         keeper = subprocess.Popen(
-            [sys.executable, "-m", "ahual.ops.keeper", str(home.root), str(port)],
+            [sys.executable, "-m", "ahual.flows.ops.keeper", str(home.root), str(port)],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log, env=env,
             start_new_session=True)  # outlives the command that started it
     deadline = time.monotonic() + START_SECONDS

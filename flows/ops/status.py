@@ -9,9 +9,11 @@ import json
 from datetime import date, datetime
 from pathlib import Path
 
-from ahual import settings
-from ahual.ops import completeness
-from ahual.periods import Period
+from rich.table import Table
+
+from ahual.flows import obligations, settings
+from ahual.flows.console import console
+from ahual.flows.periods import Period
 from ahual.warehouse import store
 
 
@@ -45,7 +47,7 @@ def collect(limit: int = 10) -> dict:
                              "validation Data Docs": str(home.data_docs_index)},
                    "last_run": last_run(home), "snapshots": snapshots(home.snapshots),
                    "quarantine": quarantined(home.quarantine, limit)}
-    wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    wh = store.Warehouse.of(home)
     if not home.published_warehouse.exists():
         facts["published"] = None
         return facts
@@ -64,12 +66,12 @@ def collect(limit: int = 10) -> dict:
         # who has not reported: the same obligations `ahual completeness` reads, for the
         # latest half-year the data holds that is due
         period = rows("latest_due_period", today=date.today())[0][0]
-        found = completeness.find(con, Period.parse(period)) if period else None
+        found = obligations.find(con, Period.parse(period)) if period else None
         facts["obligations_period"] = period
-        facts["registrations_as_of"] = found.due and completeness.due_date(
+        facts["registrations_as_of"] = found.due and obligations.due_date(
             Period.parse(period)) if found else None
-        facts["regions_without_report"] = ([{"code": c, "name": n} for c, n in found.regions]
-                                           if found else [])
+        missing = found.missing["registrations"] if found else []
+        facts["regions_without_report"] = [{"code": c, "name": n} for c, n in missing]
         facts["late"] = found.late if found else []
         facts["partial"] = found.partial if found else []
         facts["monitoring_missing"] = [{"round": r[0], "regions": r[1]}
@@ -131,9 +133,6 @@ def snapshots(root: Path) -> list[dict]:
 
 
 def render(facts: dict) -> None:
-    from rich.table import Table
-
-    from ahual.console import console
 
     out = console()
     out.print(f"[bold]AHUAL_HOME[/] {facts['ahual_home']}")

@@ -4,9 +4,10 @@ Government, one HTML page and one workbook per language (report-<period>-<lang>.
     gather.py     the figures and the names of their codes, from the published warehouse
                   (warehouse/queries/report_*.sql)
     data.py       ReportData: what the report shows, already queried, in no language
-    figures.py    the business figures: key figures, measures, scorecard, budget, monitoring
-    sections/     the religious situation (registrations with their coverage, rates, survey
-                  findings) and the workbook's sheets for it and for what to watch
+    sections/     each section's figures in no language (summary, progress, scorecard,
+                  budget, situation, monitoring, what to watch, not reported) and the
+                  workbook's sheets beyond the programme's own
+    deadline_wording.py  the plan's Kazakh deadline wording read into a Deadline
     language.py   one language: its labels (labels/<lang>.yaml) and how it writes numbers, dates
     names.py      every code by its name in the report's language
     charts.py     the charts' geometry (the SVG is written by the templates)
@@ -21,13 +22,14 @@ scheduled on 20 January and 20 July.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ahual import settings
-from ahual.console import say
-from ahual.ops.completeness import half_year
-from ahual.problems import UsageError
+from ahual.flows import settings
+from ahual.flows.console import say
+from ahual.flows.obligations import half_year
+from ahual.flows.problems import UsageError
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGES = ("kk", "ru")
@@ -53,10 +55,12 @@ def _languages(languages: list[str] | None) -> list[str]:
 def write(period: str | None = None, languages: list[str] | None = None) -> ReportFiles:
     """Write the report for a half-year (default: the last closed one) in each language
     (default: kk and ru)."""
-    from ahual.report import figures
-    from ahual.report.gather import gather
-    from ahual.report.html import render_html
-    from ahual.report.xlsx import write_xlsx
+    # Imported here, not at the top: the pipeline and the CLI import this package at start-up,
+    # and these bring pandas, DuckDB, Jinja2 and openpyxl (measured: ~1-4 s on the shared host).
+    from ahual.flows.report.gather import gather
+    from ahual.flows.report.html import render_html
+    from ahual.flows.report.sections import key_figures, scorecard
+    from ahual.flows.report.xlsx import write_xlsx
 
     chosen = _languages(languages)
     half = half_year(period)
@@ -77,8 +81,8 @@ def write(period: str | None = None, languages: list[str] | None = None) -> Repo
         partial.replace(xlsx)
         files.html.append(html)
         files.xlsx.append(xlsx)
-    key = figures.key_figures(data)
-    behind = sum(t.status == "behind" for t in figures.scorecard(data))
+    key = key_figures.key_figures(data)
+    behind = sum(t.status == "behind" for t in scorecard.scorecard(data))
     say(f"report {half}: " + "\n              ".join(map(str, files.html + files.xlsx)) + "\n"
         f"  {key.measures} measures, {key.overdue} overdue; {behind} target(s) behind; "
         f"{key.warnings} early warning(s); {key.agencies_missing} agencies and "
@@ -88,10 +92,9 @@ def write(period: str | None = None, languages: list[str] | None = None) -> Repo
 
 
 def _artifacts(files: ReportFiles) -> None:
-    import sys
-
     if "prefect" not in sys.modules:
         return
+    # Prefect only when a flow already loaded it: `ahual report` outside a flow never pays for it.
     from prefect import runtime
     from prefect.artifacts import create_link_artifact
 

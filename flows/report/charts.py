@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ahual.report.figures import BudgetYear
+from ahual.flows.report.sections.budget import BudgetYear
 
 
 def n(x: float) -> str:

@@ -10,13 +10,13 @@ from datetime import datetime
 
 import pandas as pd
 
-from ahual import resources, settings
-from ahual.kinds.survey.registry import study_variables
-from ahual.ops.completeness import due_date, missing_registrations
-from ahual.periods import Period
-from ahual.problems import UsageError
-from ahual.report.data import ReportData
-from ahual.report.sections import registrations
+from ahual.flows import resources, settings
+from ahual.flows.kinds.survey.registry import study_variables
+from ahual.flows.obligations import due_date, missing_registrations
+from ahual.flows.periods import Period
+from ahual.flows.problems import UsageError
+from ahual.flows.report.data import ReportData
+from ahual.flows.report.sections import registrations
 from ahual.warehouse import store
 
 NOT_REPORTED = ["kind", "code", "missing", "round", "due"]

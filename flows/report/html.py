@@ -11,11 +11,22 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ahual.report import charts, figures
-from ahual.report.data import ReportData
-from ahual.report.language import Language
-from ahual.report.names import Names
-from ahual.report.sections import registrations, surveys
+from ahual.flows.report import charts
+from ahual.flows.report.data import ReportData
+from ahual.flows.report.language import Language
+from ahual.flows.report.names import Names
+from ahual.flows.report.sections import (
+    budget,
+    key_figures,
+    monitoring,
+    monitoring_index,
+    not_reported,
+    progress,
+    registrations,
+    scorecard,
+    surveys,
+    watch,
+)
 
 HERE = Path(__file__).parent
 TEMPLATES = HERE / "templates"
@@ -48,36 +59,36 @@ def stylesheet() -> Markup:
 def context(data: ReportData, lang: Language) -> dict:
     """What the templates see: the figures, in no language, and the language to word them."""
     names = Names(data, lang)
-    measures = figures.measures(data)
-    years = figures.budget_years(data)
-    line_years, lines = figures.budget_by_measure(data)
-    observations = figures.monitoring(data)
-    scores = figures.monitoring_index(data)
-    count_warnings = figures.count_warnings(data)
+    measures = progress.measures(data)
+    years = budget.budget_years(data)
+    line_years, lines = budget.budget_by_measure(data)
+    observations = monitoring.monitoring(data)
+    scores = monitoring_index.monitoring_index(data)
+    count_warnings = watch.count_warnings(data)
     shown_measures = {m.no for m in measures} | {line.no for line in lines}
     build = (lang.t("document.build", number=data.build_number, built_at=lang.stamp(data.built_at))
              if data.build_number is not None else lang.t("document.no_build"))
     counts, findings = registrations.registrations(data), surveys.findings(data)
-    forecasts = figures.forecasts(data)
-    gaps = figures.forecast_gaps(data)
+    forecasts = watch.forecasts(data)
+    gaps = watch.forecast_gaps(data)
     situation = 5 if counts or findings else None  # the sections after it move down one
     return {
         "data": data, "L": lang, "t": lang.t, "names": names, "tone": TONE,
         "css": stylesheet(), "period_name": lang.period(data.period), "build": build,
         "year": data.period_end.year,
-        "key": figures.key_figures(data),
-        "measures": measures, "sections": figures.sections(measures),
-        "overdue": figures.overdue(measures),
+        "key": key_figures.key_figures(data),
+        "measures": measures, "sections": progress.sections(measures),
+        "overdue": progress.overdue(measures),
         "untranslated": any(names.measure(no).marked for no in shown_measures),
-        "targets": figures.scorecard(data), "progress_bar": charts.progress_bar,
+        "targets": scorecard.scorecard(data), "progress_bar": charts.progress_bar,
         "budget_years": years,
         "chart": charts.budget_chart([y for y in years if not y.is_total]),
         "budget_differs": [lang.t("budget.in_total") if y.is_total else y.year
                            for y in years if y.differs],
         "budget_line_years": line_years, "budget_lines": lines,
-        "observations": observations, "warnings": figures.warnings(observations),
-        "round": figures.monitoring_round(observations),
-        "index_scores": scores, "index_round": figures.index_round(scores),
+        "observations": observations, "warnings": monitoring.warnings(observations),
+        "round": monitoring.monitoring_round(observations),
+        "index_scores": scores, "index_round": monitoring_index.index_round(scores),
         "forecasts": forecasts, "forecast_gaps": gaps,
         "partial_origins": registrations.partial_origins(
             data, {f.origin for f in forecasts if f.level == "national"}
@@ -87,8 +98,8 @@ def context(data: ReportData, lang: Language) -> dict:
         "number": {"situation": situation, "monitoring": 6 if situation else 5,
                    "not_reported": 7 if situation else 6},
         "count_warnings": count_warnings,
-        "warnings_round": figures.warnings_round(count_warnings),
-        "missing": figures.not_reported(data),
+        "warnings_round": watch.warnings_round(count_warnings),
+        "missing": not_reported.not_reported(data),
     }
 
 

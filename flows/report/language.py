@@ -17,7 +17,7 @@ from pathlib import Path
 
 import yaml
 
-from ahual.report.data import as_date, as_number
+from ahual.flows.report.data import as_date, as_number
 
 LABELS = Path(__file__).parent / "labels"
 DASH = "–"  # no figure

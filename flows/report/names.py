@@ -12,10 +12,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from ahual.report.data import ReportData, as_int, as_text, records
-from ahual.report.figures import Deadline, Missing
-from ahual.report.language import ROMAN, Language
-from ahual.report.sections.registrations import Coverage
+from ahual.flows.report.data import ReportData, as_int, as_text, records
+from ahual.flows.report.deadline_wording import Deadline
+from ahual.flows.report.language import ROMAN, Language
+from ahual.flows.report.sections.not_reported import Missing
+from ahual.flows.report.sections.registrations import Coverage
 
 
 @dataclass(frozen=True)

@@ -16,11 +16,18 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
-from ahual.report import figures
-from ahual.report.data import ReportData, plain
-from ahual.report.language import Language
-from ahual.report.names import Names
-from ahual.report.sections import sheets
+from ahual.flows.report.data import ReportData, plain
+from ahual.flows.report.language import Language
+from ahual.flows.report.names import Names
+from ahual.flows.report.sections import (
+    budget,
+    key_figures,
+    monitoring,
+    not_reported,
+    progress,
+    scorecard,
+    sheets,
+)
 
 # Text that a spreadsheet would take for a formula when it is typed or re-entered: = + - @, and
 # tab or carriage return (CSV-era tricks), also after leading spaces; full-width forms too.
@@ -157,17 +164,17 @@ def write_xlsx(data: ReportData, language: str, path: Path) -> None:
     lang = Language.of(language)
     t, names = lang.t, Names(data, lang)
     out = Book(lang, t("document.demo") if data.demo else "")
-    measures = figures.measures(data)
-    key = figures.key_figures(data)
-    years = figures.budget_years(data)
-    line_years, lines = figures.budget_by_measure(data)
+    measures = progress.measures(data)
+    key = key_figures.key_figures(data)
+    years = budget.budget_years(data)
+    line_years, lines = budget.budget_by_measure(data)
     marked = any(names.measure(no).marked for no in {m.no for m in measures}
                  | {line.no for line in lines})
     measure_head = t("progress.measure") + (" " + t("marker.untranslated") if marked else "")
     build = (t("document.build", number=data.build_number, built_at=lang.stamp(data.built_at))
              if data.build_number is not None else t("document.no_build"))
 
-    def year_name(row: figures.BudgetYear) -> str:
+    def year_name(row: budget.BudgetYear) -> str:
         return t("budget.total") if row.is_total else row.year
 
     summary = [
@@ -199,10 +206,10 @@ def write_xlsx(data: ReportData, language: str, path: Path) -> None:
     out.sheet("summary", [Column(t("xlsx.item"), width=56), Column(t("xlsx.value"), width=80)],
               summary)
 
-    def deadline(m: figures.Measure) -> str:
+    def deadline(m: progress.Measure) -> str:
         return names.deadline(m.deadline).text
 
-    def outputs(m: figures.Measure) -> str:
+    def outputs(m: progress.Measure) -> str:
         return "; ".join(f"{names.output(kind)}: {lang.number(n)}" for kind, n in m.outputs)
 
     out.sheet("progress", [
@@ -223,14 +230,14 @@ def write_xlsx(data: ReportData, language: str, path: Path) -> None:
         Column(t("progress.due"), lang.t("format.xlsx_date")),
         Column(t("overdue.days_late"), WHOLE), Column(t("progress.status"))],
         [[m.no, names.measure(m.no).text, "; ".join(names.agencies(m.agencies)), m.due,
-          m.days_late, lang.status(m.status)] for m in figures.overdue(measures)])
+          m.days_late, lang.status(m.status)] for m in progress.overdue(measures)])
 
     out.sheet("scorecard", [
         Column(t("scorecard.target"), width=60), Column(t("scorecard.unit")),
         Column(t("scorecard.planned")), Column(t("scorecard.achieved")),
         Column(t("xlsx.share_planned"), SHARE), Column(t("scorecard.status"))],
         [[names.target(r.code).text, lang.unit(r.unit), r.planned, r.achieved, r.share,
-          lang.status(r.status)] for r in figures.scorecard(data)])
+          lang.status(r.status)] for r in scorecard.scorecard(data)])
 
     # Funding that is not an amount stays a word in its column and leaves the figures empty.
     out.sheet("budget", [
@@ -249,7 +256,7 @@ def write_xlsx(data: ReportData, language: str, path: Path) -> None:
         Column(t("monitoring.indicator"), width=50), Column(t("monitoring.value")),
         Column(t("monitoring.change")), Column(t("xlsx.early_warning"))],
         [[r.round, names.region(r.region), names.indicator(r.indicator), r.value, r.change,
-          lang.yes_no(r.warning)] for r in figures.monitoring(data)])
+          lang.yes_no(r.warning)] for r in monitoring.monitoring(data)])
 
     for extra in sheets.after_monitoring(data, lang, names):
         out.sheet(extra.key, [Column(*column) for column in extra.columns], extra.rows)
@@ -258,7 +265,7 @@ def write_xlsx(data: ReportData, language: str, path: Path) -> None:
         Column(t("not_reported.who")), Column(t("not_reported.name"), width=50),
         Column(t("not_reported.missing"), width=60),
         Column(t("not_reported.due"), lang.t("format.xlsx_date"))],
-        [[*names.missing(m), m.due] for m in figures.not_reported(data)])
+        [[*names.missing(m), m.due] for m in not_reported.not_reported(data)])
 
     out.book.properties.title = t("document.title", period=lang.period(data.period))
     out.book.properties.creator = "Ahual"

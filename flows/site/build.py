@@ -20,11 +20,11 @@ from pathlib import Path
 import yaml
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 
-from ahual import datapackage, settings
-from ahual.problems import UsageError
-from ahual.site import charts, geo, tables
-from ahual.site.source import Source
-from ahual.snapshot import diff_folders
+from ahual.flows import datapackage, settings
+from ahual.flows.problems import UsageError
+from ahual.flows.site import charts, geo, tables
+from ahual.flows.site.source import Source, open_live, open_snapshot, snapshots
+from ahual.flows.snapshot import diff_folders
 from ahual.warehouse import store
 
 HERE = Path(__file__).parent
@@ -256,8 +256,6 @@ def build_sites(quarter: str | None = None, live: bool | None = None) -> list[Pa
     """Build the sites asked for (default: every snapshot and the live warehouse) under
     AHUAL_HOME/site/<name>/, and AHUAL_HOME/site/index.html linking them; return the sites'
     index pages."""
-    from ahual.site.source import open_live, open_snapshot, snapshots
-
     home = settings.home()
     folders = snapshots(home)
     if quarter is not None:

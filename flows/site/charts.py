@@ -8,8 +8,8 @@ from datetime import date
 
 import duckdb
 
-from ahual.site import geo
-from ahual.site.tables import shown
+from ahual.flows.site import geo
+from ahual.flows.site.tables import shown
 from ahual.warehouse import store
 
 SCHEMA = "https://vega.github.io/schema/vega-lite/v6.json"  # an identifier, never fetched

@@ -12,7 +12,7 @@ import json
 from datetime import date
 from functools import cache
 
-from ahual import resources
+from ahual.flows import resources
 
 CREDIT = "geokz (A. Rodionov), OCHA COD-AB, CC BY 4.0"
 REFORM_2018 = date(2018, 6, 19)

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import duckdb
 
-from ahual import settings
-from ahual.gate.validation import run_name
+from ahual.flows import settings
+from ahual.flows.gate.validation import run_name
 from ahual.warehouse import store
 
 

@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
-from ahual import datapackage
-from ahual.report.xlsx import neutralise
+from ahual.flows import datapackage
+from ahual.flows.report.xlsx import neutralise
 from ahual.warehouse import runner
 
 MAX_ROWS = 2000  # rows a page holds (and filters); the downloads hold them all

@@ -13,7 +13,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ahual import settings
+from ahual.flows import settings
 from tests.helpers import ingest, write_csv, write_xlsx
 
 HEAD = ["as_of", "region", "confession", "associations"]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from ahual import settings
-from ahual.cli import main
+from ahual.flows import settings
+from ahual.flows.cli import main
 from tests.helpers import write_csv
 
 REPORT = [["as_of", "region", "confession", "associations"],

@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from ahual import resources
+from ahual.flows import resources
 
 FRICTIONLESS = Path(sys.executable).parent / "frictionless"
 
@@ -102,8 +102,8 @@ def test_sources_licences_code_version_and_input_checksums(package, demo_home):
 
 
 def test_a_snapshot_taken_again_writes_the_same_package_bytes(in_demo_home, tmp_path):
-    from ahual.periods import Period
-    from ahual.snapshot import write_files
+    from ahual.flows.periods import Period
+    from ahual.flows.snapshot import write_files
 
     folders = [tmp_path / "first", tmp_path / "second"]
     for folder in folders:

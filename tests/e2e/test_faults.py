@@ -18,9 +18,9 @@ from datetime import date
 import duckdb
 import pytest
 
-from ahual import settings
-from ahual.cli import main
-from ahual.snapshot import take as snapshot
+from ahual.flows import settings
+from ahual.flows.cli import main
+from ahual.flows.snapshot import take as snapshot
 from tests.helpers import REPO, write_csv
 
 REPORT = [["as_of", "region", "confession", "associations"],
@@ -32,7 +32,7 @@ REPORT = [["as_of", "region", "confession", "associations"],
 # exactly there.
 HANG_AT = {
     "while checking the file": """
-        from ahual.gate import validation
+        from ahual.flows.gate import validation
         def hang(*args, **kwargs):
             signal_and_hang()
         validation.validate = hang
@@ -71,7 +71,7 @@ def signal_and_hang():
     time.sleep(600)
 
 {patch}
-from ahual.cli import main
+from ahual.flows.cli import main
 sys.exit(main(["ingest", "registrations", sys.argv[2]]))
 """
 
@@ -167,7 +167,7 @@ def test_two_loads_of_the_same_region_at_once_both_finish(demo_copy, tmp_path, c
     try:
         outputs = [p.communicate(timeout=300)[0].decode() for p in (a, b)]
     finally:
-        from ahual.ops import server
+        from ahual.flows.ops import server
 
         server.stop(settings.home())  # the one local server both commands shared
     assert (a.returncode, b.returncode) == (0, 0), outputs

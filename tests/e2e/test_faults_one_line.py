@@ -12,7 +12,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from ahual.cli import main
+from ahual.flows.cli import main
 from tests.helpers import write_csv
 
 
@@ -79,7 +79,7 @@ def test_the_ambiguous_almaty_offers_both_meanings_and_proposes_neither(home, tm
 
 def test_folder_names_use_the_same_words(tmp_path: Path):
     """reason.txt's words for what a load was sent as, side files by their SHA-256."""
-    from ahual.gate.quarantine import as_words
+    from ahual.flows.gate.quarantine import as_words
 
     assert as_words({}) == ""
     assert as_words({"study": "S01", "side_files": {"codebook": "ab" * 32}}) == (
@@ -91,7 +91,7 @@ def test_folder_names_use_the_same_words(tmp_path: Path):
 def ahual_child(home: Path, argv: list[str], env: dict[str, str], limit: int | None = None
                 ) -> subprocess.CompletedProcess:
     """`ahual ARGV` in a process of its own (a file size limit stands for a full disk)."""
-    code = "import sys; from ahual.cli import main; sys.exit(main(sys.argv[1:]))"
+    code = "import sys; from ahual.flows.cli import main; sys.exit(main(sys.argv[1:]))"
     # as an analyst runs it: without the test session's Prefect log levels (tests/conftest.py)
     mine = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_LOGGING_")}
     return subprocess.run(
@@ -125,7 +125,7 @@ def test_a_full_disk_is_one_line_saying_what_was_kept(home, tmp_path, prefect_en
 
 
 def test_a_lost_server_is_one_line(home, tmp_path):
-    from ahual.ops.server import free_port
+    from ahual.flows.ops.server import free_port
 
     report = write_csv(tmp_path / "akmola.csv", [["as_of", "region", "confession", "associations"],
                                                  ["2008-01-01", "Akmola Region", "ISL-SAMK", "12"]])
@@ -147,7 +147,7 @@ def test_a_permission_the_home_lacks_is_one_line(home):
 
     import duckdb
 
-    from ahual.cli.faults import one_line
+    from ahual.flows.cli.faults import one_line
 
     denied = PermissionError(errno.EACCES, "Permission denied", str(home / "work"))
     line = one_line(denied)

@@ -17,10 +17,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ahual import build as build_step
-from ahual import settings
-from ahual.cli import main
-from ahual.problems import BuildRefused, Problem
+from ahual.flows import build as build_step
+from ahual.flows import settings
+from ahual.flows.cli import main
+from ahual.flows.problems import BuildRefused, Problem
 from tests.helpers import write_csv, write_xlsx
 
 HEAD = ["as_of", "region", "confession", "associations"]
@@ -166,7 +166,7 @@ def test_an_archive_is_refused_by_what_it_would_expand_to_in_little_memory(home,
                                                                           prefect_env):
     bomb = zip_bomb(tmp_path / "bomb.xlsx", 400)
     assert bomb.stat().st_size < 2 * 2**20
-    code = ("import resource, sys; from ahual.cli import main; status = main(sys.argv[1:]); "
+    code = ("import resource, sys; from ahual.flows.cli import main; status = main(sys.argv[1:]); "
             "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss; print('PEAK', peak); "
             "sys.exit(status)")
     done = subprocess.run([sys.executable, "-c", code, "ingest", "registrations", str(bomb)],

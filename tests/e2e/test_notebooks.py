@@ -26,7 +26,7 @@ PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 def executed(demo_home: Path) -> dict:
     """Every notebook executed once with AHUAL_HOME = the demo's, by `execute_all` (which writes
     the HTML copies to AHUAL_HOME/notebooks/): name -> Executed."""
-    from ahual.notebook import execute_all
+    from ahual.flows.notebook.execute import execute_all
 
     patch = pytest.MonkeyPatch()
     patch.setenv("AHUAL_HOME", str(demo_home))
@@ -121,7 +121,7 @@ def test_03_monitoring_shows_the_warnings_of_monitoring_warnings(executed, demo_
 
 
 def test_every_code_has_a_name_in_every_language(in_demo_home):
-    from ahual.notebook import LANGUAGES, names
+    from ahual.flows.notebook import LANGUAGES, names
 
     for kind in ("region", "confession", "indicator", "agency", "study", "question", "measure",
                  "target"):
@@ -133,7 +133,7 @@ def test_every_code_has_a_name_in_every_language(in_demo_home):
 
 
 def test_the_tile_map_has_the_16_regions_of_2007(in_demo_home):
-    from ahual.notebook import TILES, query
+    from ahual.flows.notebook import TILES, query
 
     regions_2007 = set(query("""
         SELECT region_code FROM staging.stg_regions
@@ -145,7 +145,7 @@ def test_the_tile_map_has_the_16_regions_of_2007(in_demo_home):
 
 
 def test_every_word_is_in_every_language():
-    from ahual.notebook import LANGUAGES, WORDS, Words, setup
+    from ahual.flows.notebook import LANGUAGES, WORDS, Words, setup
 
     assert {key for key, texts in WORDS.items() if sorted(texts) != sorted(LANGUAGES)} == set()
     assert {key for key, texts in WORDS.items() if not all(t.strip() for t in texts.values())} \
@@ -158,8 +158,8 @@ def test_every_word_is_in_every_language():
 def test_notebook_opened_without_ahual_home_finds_the_default(demo_home, tmp_path, monkeypatch):
     """Jupyter started in notebooks/ with no AHUAL_HOME: the notebook reads the per-user default
     warehouse (here under a temporary XDG_DATA_HOME) and leaves nothing beside itself."""
-    from ahual import settings
-    from ahual.notebook import execute
+    from ahual.flows import settings
+    from ahual.flows.notebook.execute import execute
 
     monkeypatch.delenv("AHUAL_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "user"))

@@ -42,7 +42,7 @@ import duckdb
 import httpx
 import pytest
 
-from ahual.ops.server import free_port
+from ahual.flows.ops.server import free_port
 from tests.helpers import REPO
 
 POOL = "ahual"
@@ -443,7 +443,7 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
         flow = api("POST", "/flows/", {"name": "build-marts"})
         probe = api("POST", "/deployments/", {
             "name": "writer-probe", "flow_id": flow["id"],
-            "entrypoint": "ahual.pipeline:build_marts", "work_pool_name": POOL,
+            "entrypoint": "ahual.flows.pipeline:build_marts", "work_pool_name": POOL,
             "pull_steps": [], "description": "tests/e2e/test_production.py: a second writer"})
 
         # 3. files in the shared inbox, then two inbox runs and the build at once
@@ -484,7 +484,7 @@ def production(prefect_database: str, tmp_path_factory: pytest.TempPathFactory) 
         (single / "inbox" / "registrations").mkdir(parents=True)
         for path in sorted(demo.iterdir()):
             shutil.copy2(path, single / "inbox" / "registrations" / path.name)
-        one_machine = processes.start("one-machine", [sys.executable, "-m", "ahual", "inbox"],
+        one_machine = processes.start("one-machine", [sys.executable, "-m", "ahual.flows", "inbox"],
                                       base | {"PREFECT_API_URL": api_url,
                                               "PREFECT_API_AUTH_STRING": auth,
                                               "AHUAL_HOME": str(single),
@@ -643,7 +643,7 @@ def test_readers_get_the_snapshot_of_the_published_marts(production: Outcome):
     folders = list((production.shared / "snapshots").iterdir())
     assert len(folders) == 1, folders
     manifest = json.loads((folders[0] / "manifest.json").read_text())
-    from ahual.snapshot import mart_spec
+    from ahual.flows.snapshot import mart_spec
 
     end = manifest["period_end"]  # the quarter of the latest data; a row dated later waits
     with duckdb.connect(str(production.shared / "warehouse.duckdb"), read_only=True) as con:

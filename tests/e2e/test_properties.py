@@ -13,11 +13,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ahual import build as build_step
-from ahual import settings as ahual_settings
-from ahual.gate.check import check
-from ahual.gate.files import receive
-from ahual.kinds import kind
+from ahual.flows import build as build_step
+from ahual.flows import settings as ahual_settings
+from ahual.flows.gate.check import check
+from ahual.flows.gate.files import receive
+from ahual.flows.kinds import kind
 from ahual.warehouse import store
 from tests.helpers import write_csv, write_xlsx
 

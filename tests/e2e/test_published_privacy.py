@@ -23,7 +23,7 @@ import pyarrow.parquet as pq
 import pytest
 from python_calamine import CalamineWorkbook
 
-from ahual.cli import main
+from ahual.flows.cli import main
 from ahual.warehouse import survey_design
 
 PUBLISHED = ("snapshots", "reports", "site", "notebooks")

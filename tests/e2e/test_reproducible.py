@@ -7,10 +7,10 @@ from datetime import date
 
 import duckdb
 
-from ahual import build as build_step
-from ahual import settings
-from ahual.cli import main
-from ahual.snapshot import take
+from ahual.flows import build as build_step
+from ahual.flows import settings
+from ahual.flows.cli import main
+from ahual.flows.snapshot import take
 from ahual.warehouse import store
 from tests.helpers import write_csv
 

@@ -19,7 +19,7 @@ from prefect.client.schemas.filters import (
 )
 from prefect.client.schemas.objects import StateType
 
-from ahual.cli import main
+from ahual.flows.cli import main
 from tests.helpers import write_csv
 
 HEADER = ["as_of", "region", "confession", "associations"]

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from ahual import settings
-from ahual.cli import main
+from ahual.flows import settings
+from ahual.flows.cli import main
 from tests.browser import CHROMIUM, NO_CHROMIUM, keep, screenshot
 from tests.helpers import write_csv
 

@@ -19,8 +19,8 @@ from urllib.parse import unquote, urlparse
 
 import pytest
 
-from ahual import resources
-from ahual.cli import main
+from ahual.flows import resources
+from ahual.flows.cli import main
 from tests.browser import CHROMIUM, NO_CHROMIUM, keep, probe, screenshot
 
 needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason=NO_CHROMIUM)
@@ -124,8 +124,8 @@ def _units_on(day: date) -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def site(demo_home: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo snapshot's site, built once for the module into a folder of its own."""
-    from ahual.site.build import build
-    from ahual.site.source import open_snapshot
+    from ahual.flows.site.build import build
+    from ahual.flows.site.source import open_snapshot
 
     patch = pytest.MonkeyPatch()
     patch.setenv("AHUAL_HOME", str(demo_home))
@@ -144,7 +144,7 @@ def browsed(site: Path) -> dict:
     """Every page, opened one after another in an iframe of a harness page, all served by the
     site's server; Chromium resolves no host but 127.0.0.1. Returns the server's request log
     and what the harness saw on each page."""
-    from ahual.site.serve import ReadOnly, server
+    from ahual.flows.site.serve import ReadOnly, server
 
     pages = sorted(p.relative_to(site).as_posix() for p in site.rglob("*.html")
                    if "harness" not in p.name)
@@ -310,7 +310,7 @@ def test_the_server_listens_on_localhost_only_and_is_read_only(site):
     import urllib.error
     import urllib.request
 
-    from ahual.site.serve import server
+    from ahual.flows.site.serve import server
 
     httpd = server(site, 0)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -8,9 +8,9 @@ from datetime import date
 import pyarrow.parquet as pq
 import pytest
 
-from ahual.cli import main
-from ahual.snapshot import SnapshotRefused
-from ahual.snapshot import take as snapshot
+from ahual.flows.cli import main
+from ahual.flows.snapshot import SnapshotRefused
+from ahual.flows.snapshot import take as snapshot
 from tests.helpers import write_csv
 
 EXPECTED_MARTS = {"registrations.parquet", "association_growth.parquet",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from ahual.cli import main
+from ahual.flows.cli import main
 from tests.helpers import write_csv
 
 REPORT = [["agency", "measure", "period", "status", "spent_mln_tenge", "video_films"],

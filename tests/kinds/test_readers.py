@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ahual.gate.readers import read_table
-from ahual.problems import InputRejected
+from ahual.flows.problems import InputRejected
+from ahual.flows.reading.readers import read_table
 from tests.helpers import write_csv, write_xlsx
 
 ROWS = [["Дата", "Регион", "Количество"], ["01.01.2008", "г. Алматы", "12"],

@@ -6,9 +6,9 @@ import json
 
 import duckdb
 
-from ahual import build as build_step
-from ahual import settings
-from ahual.cli import main
+from ahual.flows import build as build_step
+from ahual.flows import settings
+from ahual.flows.cli import main
 from tests.helpers import write_csv, write_xlsx
 
 GOOD = [["as_of", "region", "confession", "associations"],

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ahual.cli import main
+from ahual.flows.cli import main
 from tests.helpers import write_csv
 from tests.kinds.test_survey import estimate_of, refused, sample, write_sav
 

@@ -1,4 +1,4 @@
-"""marts.association_forecasts: forecasts with honest uncertainty (warehouse/forecasting.py).
+"""marts.association_forecasts: forecasts with honest uncertainty (its folder's fits.py).
 
 Two halves: simulated series whose generating process is known (fixed seeds) must be covered by
 the forecast's 80% and 95% intervals at those rates; and the mart built by `ahual demo` from the
@@ -13,21 +13,22 @@ from datetime import date
 import numpy as np
 import pytest
 
-from ahual import resources
-from ahual.warehouse import forecasting as fc
+from ahual.flows import resources
 from ahual.warehouse.marts import association_forecasts
+from ahual.warehouse.marts.association_forecasts import document, fits, selection
+from ahual.warehouse.marts.association_forecasts import series as fc
 
 LEVELS = (0.80, 0.95)
 TOLERANCE = {0.80: 0.06, 0.95: 0.04}  # about two and a half binomial standard errors
 
 
-def covered(candidate: fc.Candidate, truths: list[float]) -> dict[float, list[bool]]:
+def covered(candidate: selection.Candidate, truths: list[float]) -> dict[float, list[bool]]:
     f = candidate.forecast
     return {lv: [f.low[lv][k] <= t <= f.high[lv][k] for k, t in enumerate(truths)]
             for lv in LEVELS}
 
 
-def chosen(outcome: fc.Outcome) -> fc.Candidate:
+def chosen(outcome: selection.Outcome) -> selection.Candidate:
     return next(c for c in outcome.candidates if c.model == outcome.chosen)
 
 
@@ -42,7 +43,7 @@ def test_a_random_walk_with_drift_is_covered_at_the_nominal_rate():
     for _ in range(100):
         y = 500 + np.cumsum(20 + rng.normal(0, 10, 11))
         points = [fc.Point(date(2000 + k, 1, 1), float(v)) for k, v in enumerate(y[:9])]
-        outcome = fc.choose(fc.history(points, "ALL", points[-1].as_of, []))
+        outcome = selection.choose(fc.history(points, "ALL", points[-1].as_of, []))
         assert outcome.targets == [date(2009, 1, 1), date(2010, 1, 1)]
         models.append(outcome.chosen)
         for lv, inside in covered(chosen(outcome), list(y[9:11])).items():
@@ -66,13 +67,13 @@ def regions_growing_as_in_the_demo():
             for _ in range(6):
                 counts.append(counts[-1] + int(rng.binomial(counts[-1], 0.05)))
             series[f"{i:02d}"] = counts
-        pool = fc.Pool({unit: [fc.Point(d, float(v)) for d, v in zip(dates[:5], counts[:5],
+        pool = fits.Pool({unit: [fc.Point(d, float(v)) for d, v in zip(dates[:5], counts[:5],
                                                                        strict=True)]
                         for unit, counts in series.items()}, "ISL", [])
-        alone = {unit: fc.choose(fc.history(pool.histories[unit], "ISL", dates[4], []), pool)
+        alone = {unit: selection.choose(fc.history(pool.histories[unit], "ISL", dates[4], []), pool)
                  for unit in series}
         chosen_alone = {unit: o.chosen for unit, o in alone.items()}
-        fc.choose_together(list(alone.values()))
+        selection.choose_together(list(alone.values()))
         panels.append((series, alone, chosen_alone))
     return panels
 
@@ -104,7 +105,7 @@ def test_choosing_region_by_region_would_cover_less_than_it_says(
 def test_a_history_that_never_changed_gives_no_interval():
     """Seven associations year after year: no model can estimate its uncertainty from that."""
     points = [fc.Point(date(2000 + k, 1, 1), 7.0) for k in range(5)]
-    outcome = fc.choose(fc.history(points, "JUD", points[-1].as_of, []))
+    outcome = selection.choose(fc.history(points, "JUD", points[-1].as_of, []))
     assert outcome.chosen is None
     assert {c.status for c in outcome.candidates if c.model != "ets"} <= {
         "no change in history", "regional series only"}
@@ -114,14 +115,14 @@ def test_exponential_smoothing_is_backtested_once_the_history_is_long_enough():
     rng = np.random.default_rng(2009)
     y = 300 + np.cumsum(8 + rng.normal(0, 4, 12))
     points = [fc.Point(date(1998 + k, 1, 1), float(v)) for k, v in enumerate(y)]
-    outcome = fc.choose(fc.history(points, "ALL", points[-1].as_of, []))
+    outcome = selection.choose(fc.history(points, "ALL", points[-1].as_of, []))
     ets = next(c for c in outcome.candidates if c.model == "ets")
     assert ets.status == "forecast" and ets.backtest.origins == 2  # fitted on 10, then 11
     assert ets.backtest.forecasts == 3
     for k in range(fc.HORIZONS):
         assert ets.forecast.low[0.95][k] <= ets.forecast.low[0.80][k] <= ets.forecast.mean[k] \
             <= ets.forecast.high[0.80][k] <= ets.forecast.high[0.95][k]
-    shorter = fc.choose(fc.history(points[:10], "ALL", points[9].as_of, []))
+    shorter = selection.choose(fc.history(points[:10], "ALL", points[9].as_of, []))
     assert next(c for c in shorter.candidates if c.model == "ets").status == "too short"
 
 
@@ -163,9 +164,9 @@ def test_the_history_starts_after_the_last_break_and_stops_before_the_next():
     assert fc.history(points, "ISL", date(2016, 1, 1), known).after_break == "r"  # x is not ISL's
     inside = fc.history([fc.Point(date(2012, 1, 1), 5.0)], "ISL", date(2012, 1, 1), known)
     assert inside.status == "inside a taxonomy change" and not inside.points
-    earlier = fc.choose(fc.history(points, "PRO", date(2010, 1, 1), known))
+    earlier = selection.choose(fc.history(points, "PRO", date(2010, 1, 1), known))
     assert earlier.targets == [date(2011, 1, 1), date(2012, 1, 1)]
-    assert [cut is not None for cut in fc.cut_at_break(earlier)] == [False, True]
+    assert [cut is not None for cut in selection.cut_at_break(earlier)] == [False, True]
 
 
 def test_a_reporting_calendar_is_read_from_the_dates():
@@ -187,7 +188,7 @@ SERIES = ["level", "unit_code", "confession_family", "origin_date"]
 def test_every_series_and_origin_has_every_candidate_and_horizon(forecasts, demo_con):
     assert not forecasts.duplicated(SERIES + ["model", "horizon"]).any()
     sizes = forecasts.groupby(SERIES).size()
-    assert (sizes == len(fc.MODELS) * fc.HORIZONS).all()
+    assert (sizes == len(fits.MODELS) * fc.HORIZONS).all()
     units = {r[0] for r in demo_con.execute(
         "SELECT DISTINCT unit_code FROM marts.registrations_comparable WHERE scheme = 'current'"
     ).fetchall()}
@@ -299,7 +300,9 @@ def test_same_inputs_same_bytes(demo_con, forecasts):
 
 
 def test_the_backtest_table_for_the_readme_is_current(demo_con):
-    path = resources.warehouse() / "marts" / "association_forecasts.backtest.md"
-    assert path.read_text(encoding="utf-8") == fc.backtest_table(demo_con), (
-        "regenerate it: python -m ahual.warehouse.forecasting AHUAL_HOME/warehouse.duckdb "
-        "> warehouse/marts/association_forecasts.backtest.md")
+    path = (resources.warehouse() / "marts" / "association_forecasts"
+            / "association_forecasts.backtest.md")
+    assert path.read_text(encoding="utf-8") == document.backtest_table(demo_con), (
+        "regenerate it: python -m ahual.warehouse.marts.association_forecasts "
+        "AHUAL_HOME/warehouse.duckdb "
+        "> warehouse/marts/association_forecasts/association_forecasts.backtest.md")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from ahual import resources
+from ahual.flows import resources
 
 
 @pytest.fixture(scope="module")
@@ -106,6 +106,7 @@ def test_every_mart_has_its_sql_its_description_and_its_suite_side_by_side(con):
                                        "WHERE table_schema = 'marts'").fetchall()}
     folder = resources.warehouse() / "marts"
     for mart in marts:
-        assert (folder / f"{mart}.sql").is_file() or (folder / f"{mart}.py").is_file(), mart
+        assert ((folder / f"{mart}.sql").is_file() or (folder / f"{mart}.py").is_file()
+                or (folder / mart / "__init__.py").is_file()), mart  # a model that is a folder
         assert (folder / f"{mart}.yml").is_file(), mart
         assert (resources.expectations() / "marts" / f"{mart}.json").is_file(), mart

@@ -11,7 +11,7 @@ import re
 import pandas as pd
 import pytest
 
-from ahual import resources
+from ahual.flows import resources
 
 
 @pytest.fixture(scope="module")

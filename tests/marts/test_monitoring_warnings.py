@@ -1,6 +1,6 @@
 """marts.monitoring_warnings after `ahual demo`: every warning-sign count of every round and
 region judged against its expected level (negative binomial control limits,
-warehouse/control_limits.py), the planted warning found, the probability checked by a second
+its folder's control_limits.py), the planted warning found, the probability checked by a second
 route, and the comparison with the old fixed rule (kept beside it for comparison only;
 monitoring_warnings.comparison.md) kept current."""
 
@@ -13,9 +13,10 @@ import pandas as pd
 import pytest
 from scipy import integrate, stats
 
-from ahual import resources
-from ahual.warehouse import control_limits as cl
+from ahual.flows import resources
 from ahual.warehouse.marts import monitoring_warnings
+from ahual.warehouse.marts.monitoring_warnings import comparison, document
+from ahual.warehouse.marts.monitoring_warnings import control_limits as cl
 
 INDICATORS = {"LIQUIDATED", "CONFLICTS", "ADMIN_CASES", "HATRED_CASES"}
 
@@ -129,19 +130,21 @@ def test_compared_on_simulated_rounds_the_new_rule_raises_fewer_false_flags():
     populations = {f"{i:02d}": float(p) for i, p in enumerate(
         [748559, 695454, 1620696, 490509, 617441, 1000000, 1341700, 902400, 620000, 400000,
          2250000, 745000, 660000, 1420000, 600000, 1300000])}
-    profiles = [cl.Profile("CONFLICTS", 6.7e-7, 0.3), cl.Profile("LIQUIDATED", 1.6e-6, 0.0)]
-    for result in cl.compare_rules(populations, profiles, datasets=12, seed=9):
+    profiles = [comparison.Profile("CONFLICTS", 6.7e-7, 0.3),
+                comparison.Profile("LIQUIDATED", 1.6e-6, 0.0)]
+    for result in comparison.compare_rules(populations, profiles, datasets=12, seed=9):
         assert result.false_flags["warning"] < result.false_flags["fixed"], result
         assert result.found[("warning", 9)] >= 0.8 * result.datasets, result
         assert result.found[("fixed", 9)] >= 0.8 * result.datasets, result
 
 
 def test_the_comparison_file_shows_what_the_demo_gives(demo_con):
-    text = (resources.warehouse() / "marts" / "monitoring_warnings.comparison.md").read_text(
-        encoding="utf-8")
-    assert cl.demo_table(demo_con) in text, (
-        "regenerate it: python -m ahual.warehouse.control_limits AHUAL_HOME/warehouse.duckdb "
-        "> warehouse/marts/monitoring_warnings.comparison.md")
+    text = (resources.warehouse() / "marts" / "monitoring_warnings"
+            / "monitoring_warnings.comparison.md").read_text(encoding="utf-8")
+    assert document.loaded_table(demo_con) in text, (
+        "regenerate it: python -m ahual.warehouse.marts.monitoring_warnings "
+        "AHUAL_HOME/warehouse.duckdb "
+        "> warehouse/marts/monitoring_warnings/monitoring_warnings.comparison.md")
 
 
 def test_same_inputs_same_bytes(demo_con):

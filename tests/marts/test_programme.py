@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ahual.cli import main
+from ahual.flows.cli import main
 
 
 def test_budget_lines_add_to_the_printed_totals_within_the_tolerance(demo_con):

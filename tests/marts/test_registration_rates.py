@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ahual import resources
+from ahual.flows import resources
 
 KAZPOP = "https://github.com/open-data-kazakhstan/population-projections-by-regions"
 

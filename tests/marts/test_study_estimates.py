@@ -30,12 +30,12 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from ahual import build as build_step
-from ahual import resources
-from ahual.kinds.survey import SurveyOptions, parse_study
-from ahual.kinds.survey.raking import rake
-from ahual.kinds.survey.registry import with_defaults
-from ahual.problems import InputRejected
+from ahual.flows import build as build_step
+from ahual.flows import resources
+from ahual.flows.kinds.survey import SurveyOptions, parse_study
+from ahual.flows.kinds.survey.raking import rake
+from ahual.flows.kinds.survey.registry import with_defaults
+from ahual.flows.problems import InputRejected
 from ahual.warehouse import runner, store
 from ahual.warehouse.marts import study_estimates
 from tests.r import oracle

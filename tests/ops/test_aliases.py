@@ -12,9 +12,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ahual.cli import main
-from ahual.gate.vocabulary import overlay_file, reference_vocabulary, vocabulary
-from ahual.ops import aliases
+from ahual.flows.cli import main
+from ahual.flows.ops import aliases
+from ahual.flows.reading.vocabulary import overlay_file, reference_vocabulary, vocabulary
 from tests.helpers import ingest, write_csv
 
 LABEL = "Орыс православие шіркеуі"  # the reference knows «Орыс православ шіркеуі»
@@ -94,8 +94,8 @@ def test_the_loop_runs_end_to_end(quarantined, demo_copy, capsys):
 
     from datetime import date
 
-    from ahual.periods import Period
-    from ahual.snapshot import write_files
+    from ahual.flows.periods import Period
+    from ahual.flows.snapshot import write_files
 
     today = date.today()
     now = Period.parse(f"{today.year}Q{(today.month - 1) // 3 + 1}")
@@ -153,7 +153,7 @@ def test_the_overlay_belongs_to_its_home(home, tmp_path, monkeypatch):
     # a hand-edited overlay contradicting the reference is refused with its row, not ignored
     with open(overlay_file(), "a", encoding="utf-8") as handle:
         handle.write("confession,ISL,Православие,,t,2026-01-01T00:00:00,wrong\n")
-    from ahual.gate.vocabulary import OverlayError
+    from ahual.flows.reading.vocabulary import OverlayError
 
     with pytest.raises(OverlayError, match="row 4"):
         vocabulary("confession")

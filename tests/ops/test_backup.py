@@ -14,8 +14,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ahual import settings
-from ahual.cli import main
+from ahual.flows import settings
+from ahual.flows.cli import main
 from ahual.warehouse import store
 from tests.helpers import write_csv
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 
-from ahual import settings
-from ahual.cli import main
+from ahual.flows import settings
+from ahual.flows.cli import main
 
 
 def test_doctor_passes_on_the_demo_warehouse(demo_copy, capsys):

@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from ahual.cli import main
+from ahual.flows.cli import main
 from tests.kinds.test_survey import sample, write_sav
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from ahual import resources, settings
-from ahual.cli import main
-from ahual.schedules import SCHEDULES
+from ahual.flows import resources, settings
+from ahual.flows.cli import main
+from ahual.flows.schedules import SCHEDULES
 from tests.helpers import REPO, write_csv
 
 
@@ -41,7 +41,7 @@ def test_every_schedule_is_a_real_cron_in_almaty_time():
 def test_the_production_prefect_yaml_is_generated_from_the_schedules():
     import yaml
 
-    from ahual.schedules import prefect_yaml
+    from ahual.flows.schedules import prefect_yaml
 
     committed = (REPO / "flows" / "prefect.yaml").read_text(encoding="utf-8")
     assert committed == prefect_yaml(), "run `ahual deployments > flows/prefect.yaml`"

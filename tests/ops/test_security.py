@@ -16,9 +16,9 @@ from pathlib import Path
 
 import pytest
 
-from ahual import settings
-from ahual.cli import main
-from ahual.ops import daemon
+from ahual.flows import settings
+from ahual.flows.cli import main
+from ahual.flows.ops import daemon
 
 NOBODY = 65534
 ALIAS = ["aliases", "add", "region", "Астана қаласы (проверка доступа)", "71", "--why", "test"]

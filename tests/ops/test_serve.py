@@ -11,8 +11,8 @@ import urllib.request
 
 import pytest
 
-from ahual.ops.server import free_port
-from ahual.schedules import SCHEDULES, TIMEZONE
+from ahual.flows.ops.server import free_port
+from ahual.flows.schedules import SCHEDULES, TIMEZONE
 
 
 def call(url: str, body: dict | None = None, method: str = "POST"):
@@ -57,7 +57,7 @@ def prefect_server(tmp_path):
 def test_serve_registers_the_schedules_and_runs_a_deployment(prefect_server, demo_copy):
     url, env = prefect_server
     env = dict(env, PREFECT_API_URL=url, AHUAL_HOME=str(demo_copy))
-    served = subprocess.Popen([sys.executable, "-m", "ahual", "serve"], env=env,
+    served = subprocess.Popen([sys.executable, "-m", "ahual.flows", "serve"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deployments = wait_for(

@@ -20,10 +20,10 @@ from pathlib import Path
 
 import pytest
 
-from ahual.ops import daemon, server
-from ahual.schedules import SCHEDULES
-from ahual.settings import Home
-from ahual.site.serve import server as site_server
+from ahual.flows.ops import daemon, server
+from ahual.flows.schedules import SCHEDULES
+from ahual.flows.settings import Home
+from ahual.flows.site.serve import server as site_server
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,7 @@ def prefect_harness():
 def ahual(home: Path, *argv: str, **env: str) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     environment |= {"AHUAL_HOME": str(home), "AHUAL_DAEMON": "0", **env}
-    return subprocess.run([sys.executable, "-m", "ahual", *argv], env=environment,
+    return subprocess.run([sys.executable, "-m", "ahual.flows", *argv], env=environment,
                           capture_output=True, text=True, timeout=400)
 
 
@@ -177,7 +177,7 @@ def test_serve_keeps_its_server_and_takes_it_down_on_sigterm(tmp_path):
     home = tmp_path / "serving"
     environment = {k: v for k, v in os.environ.items() if k != "PREFECT_API_URL"}
     environment |= {"AHUAL_HOME": str(home), "AHUAL_IDLE_SECONDS": "2"}
-    served = subprocess.Popen([sys.executable, "-m", "ahual", "serve"], env=environment,
+    served = subprocess.Popen([sys.executable, "-m", "ahual.flows", "serve"], env=environment,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                               start_new_session=True)
     keeper = None

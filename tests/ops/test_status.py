@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ahual.cli import main
+from ahual.flows.cli import main
 
 
 def test_status_says_who_has_not_reported_by_name(in_demo_home, capsys):

@@ -7,10 +7,10 @@ import json
 import shutil
 from pathlib import Path
 
-from ahual import resources, settings
-from ahual.cli import main
-from ahual.gate import validation
-from ahual.kinds import registrations
+from ahual.flows import resources, settings
+from ahual.flows.cli import main
+from ahual.flows.gate import validation
+from ahual.flows.kinds import registrations
 from tests.helpers import write_csv
 
 GOOD = [["as_of", "region", "confession", "associations"],

@@ -11,10 +11,10 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from ahual import build as build_step
-from ahual import resources
-from ahual.kinds.survey import SurveyOptions, parse_study
-from ahual.kinds.survey.registry import with_defaults
+from ahual.flows import build as build_step
+from ahual.flows import resources
+from ahual.flows.kinds.survey import SurveyOptions, parse_study
+from ahual.flows.kinds.survey.registry import with_defaults
 from ahual.warehouse import runner, store
 
 

@@ -259,3 +259,36 @@ def compare_result(folder: Path, job: str, part: str) -> pd.DataFrame:
     return pd.read_csv(path, dtype={"category_code": str, "row_code": str, "column_code": str,
                                     "error": str}, keep_default_na=False,
                        na_values=["NA", "NaN"])
+
+
+# ---------------------------------------------------------------------------------------------
+# make_numeric.R and numeric.R: means, totals and quantiles (marts.study_means, study_quantiles)
+
+def make_numeric(cache: Path) -> Path:
+    """The folder of study files with numeric columns make_numeric.R writes (made once)."""
+    script = HERE / "make_numeric.R"
+    folder = cache / f"numeric-{_digest(script.read_bytes(), _r_version())}"
+    if not (folder / "done").exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        subprocess.run(["Rscript", str(script), str(folder)], check=True, capture_output=True,
+                       text=True, timeout=600)
+        (folder / "done").write_text("ok\n")
+    return folder
+
+
+def numeric_r(cache: Path, data: Path, rules: tuple[str, ...],
+              domains: tuple[str, ...] = ("region", "sex", "age_group")) -> pd.DataFrame:
+    """numeric.R's rows for `data` under each lonely-PSU rule, by `domains` (cached)."""
+    script = HERE / "numeric.R"
+    key = _digest(script.read_bytes(), data.read_bytes(), ",".join(rules), ",".join(domains),
+                  _r_version())
+    out = cache / f"numeric-{data.stem}-{key}.csv"
+    if not out.exists():
+        partial = out.with_suffix(".partial.csv")
+        done = subprocess.run(["Rscript", str(script), str(data), str(partial), "--lonely",
+                               ",".join(rules), "--domains", ",".join(domains)],
+                              capture_output=True, text=True, timeout=1800)
+        if done.returncode:
+            raise RuntimeError(f"numeric.R failed:\n{done.stderr[-3000:]}")
+        partial.rename(out)
+    return pd.read_csv(out, keep_default_na=False, na_values=["NA", "NaN"])

@@ -10,8 +10,8 @@ from collections import defaultdict
 import pandas as pd
 import pytest
 
-from ahual import resources
-from ahual.gate.vocabulary import confessions, indicators, regions
+from ahual.flows import resources
+from ahual.flows.reading.vocabulary import confessions, indicators, regions
 
 REFERENCE = resources.reference()
 REPORTS = REFERENCE / "reports" / "registrations"

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from ahual import resources
-from ahual.gate.vocabulary import confessions, normalise_label, regions, vocabulary
+from ahual.flows import resources
+from ahual.flows.reading.vocabulary import confessions, normalise_label, regions, vocabulary
 
 
 def test_sixteen_first_level_units_in_2007():

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 import yaml
 
-from ahual import resources
-from ahual.gate.vocabulary import normalise_label, regions, vocabulary
+from ahual.flows import resources
+from ahual.flows.reading.vocabulary import normalise_label, regions, vocabulary
 
 REFERENCE = resources.reference()
 

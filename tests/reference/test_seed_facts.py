@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from ahual import resources
+from ahual.flows import resources
 from tests.helpers import REPO
 
 SEED = REPO.parent / "shared" / "seed" / "programme_2007_2009_kk.txt"

@@ -10,8 +10,8 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
-from ahual.report.data import ReportData
-from ahual.report.language import Language
+from ahual.flows.report.data import ReportData
+from ahual.flows.report.language import Language
 
 DDE = "=cmd|' /C calc'!A0"
 PLUS, MINUS, AT = "+1+1", "-2+3", "@SUM(A1)"

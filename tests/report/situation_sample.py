@@ -9,7 +9,7 @@ from datetime import date
 
 import pandas as pd
 
-from ahual.report.data import ReportData
+from ahual.flows.report.data import ReportData
 from tests.report.sample import sample_report
 
 PARTIAL, COMPLETE = date(2009, 1, 1), date(2008, 1, 1)

@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from ahual.report.html import STYLESHEET, render_html
+from ahual.flows.report.html import STYLESHEET, render_html
 from tests.report.sample import (
     DDE,
     HOSTILE,

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from ahual.report import figures
-from ahual.report.html import TEMPLATES, render_html
-from ahual.report.language import PLURAL_FORMS, labels, placeholders
-from ahual.report.xlsx import SHEET_NAME, write_xlsx
+from ahual.flows.report.html import TEMPLATES, render_html
+from ahual.flows.report.language import PLURAL_FORMS, labels, placeholders
+from ahual.flows.report.sections import budget, progress, scorecard
+from ahual.flows.report.xlsx import SHEET_NAME, write_xlsx
 from tests.helpers import REPO
 from tests.report.sample import LANGUAGES, empty_report, record_labels, sample_report
 
@@ -75,11 +75,11 @@ def _static_keys() -> set[str]:
 def _dynamic_keys() -> set[str]:
     """Labels the code builds from a code: statuses, funding kinds, units, deadlines, ..."""
     statuses = {f"status.{s.replace(' ', '_')}"
-                for s in (*figures.MEASURE_STATUSES, *figures.TARGET_STATUSES)}
+                for s in (*progress.MEASURE_STATUSES, *scorecard.TARGET_STATUSES)}
     targets = (REPO / "datasets" / "reference" / "programme" / "targets.csv").read_text(
         encoding="utf-8").splitlines()[1:]
     units = {f"unit.{line.rsplit(',', 3)[1]}" for line in targets}
-    return (statuses | {f"funding.{k}" for k in figures.FUNDING_KINDS} | units
+    return (statuses | {f"funding.{k}" for k in budget.FUNDING_KINDS} | units
             | {"target.sociological_studies", "target.monitoring_rounds"}
             | {f"deadline.{kind}" for kind in ("half_yearly", "yearly", "quarterly", "quarter",
                                                "quarter_unknown", "month", "date")}

@@ -9,9 +9,9 @@ from datetime import date, datetime
 
 import pytest
 
-from ahual.report.figures import Deadline, deadline
-from ahual.report.language import Language
-from ahual.report.names import Names
+from ahual.flows.report.deadline_wording import Deadline, deadline
+from ahual.flows.report.language import Language
+from ahual.flows.report.names import Names
 from tests.helpers import REPO
 from tests.report.sample import sample_report
 
@@ -126,7 +126,7 @@ def test_unknown_language_is_refused():
 def test_kinds_of_output_are_named_in_each_language_by_the_contracts_order():
     """The contract lists each kind's headers as English, Russian, Kazakh (gather.py relies on
     that order): English is Latin, Russian and Kazakh Cyrillic, and each kind has all three."""
-    from ahual.report.gather import output_kinds
+    from ahual.flows.report.gather import output_kinds
 
     kinds = output_kinds()
     assert len(kinds) == 10

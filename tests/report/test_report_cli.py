@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 import yaml
 
-from ahual.cli import main
+from ahual.flows.cli import main
 from tests.browser import CHROMIUM, NO_CHROMIUM, assert_not_blank, keep, screenshot
 from tests.helpers import REPO
 from tests.report.sample import Page

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from ahual.report.html import render_html
+from ahual.flows.report.html import render_html
 from tests.browser import CHROMIUM, NO_CHROMIUM, assert_not_blank, keep, screenshot
 from tests.report.sample import LANGUAGES, sample_report
 

@@ -15,10 +15,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ahual.report.html import render_html
-from ahual.report.language import Language, labels, placeholders
-from ahual.report.sections import registrations
-from ahual.report.xlsx import write_xlsx
+from ahual.flows.report.html import render_html
+from ahual.flows.report.language import Language, labels, placeholders
+from ahual.flows.report.sections import registrations
+from ahual.flows.report.xlsx import write_xlsx
 from tests.report.sample import LANGUAGES, Page, record_labels, sample_report
 from tests.report.situation_sample import (
     COMPLETE,

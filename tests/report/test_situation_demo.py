@@ -13,8 +13,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ahual.cli import main
-from ahual.report.language import Language
+from ahual.flows.cli import main
+from ahual.flows.report.language import Language
 from tests.browser import CHROMIUM, NO_CHROMIUM, assert_not_blank, keep, screenshot
 from tests.report.sample import Page
 

@@ -11,9 +11,9 @@ from datetime import date
 import pandas as pd
 import pytest
 
-from ahual.cli import main
-from ahual.report.html import render_html
-from ahual.report.language import Language, placeholders
+from ahual.flows.cli import main
+from ahual.flows.report.html import render_html
+from ahual.flows.report.language import Language, placeholders
 from tests.report.sample import DDE, LANGUAGES, SCRIPT, Page, record_labels, sample_report
 
 HEADING = {"en": "What to watch: improbable counts and forecasts",
@@ -167,9 +167,9 @@ def test_the_demo_report_s_early_warnings_are_the_mart_s(demo_pages, demo_con, d
     """Every early warning the report shows is a cell marts.monitoring_warnings marks 'warning'
     (the demo plants one: Kyzylorda, conflicts, round 3), and each one is shown: in the demo's
     2009H2 pages, and for every reporting half-year in the round its highlights come from."""
-    from ahual.periods import Period
-    from ahual.report import figures
-    from ahual.report.gather import gather
+    from ahual.flows.periods import Period
+    from ahual.flows.report.gather import gather
+    from ahual.flows.report.sections import key_figures, monitoring
 
     marked = demo_con.execute("SELECT round, region_code, indicator_code FROM "
                               "marts.monitoring_warnings WHERE level = 'warning'").fetchall()
@@ -185,8 +185,8 @@ def test_the_demo_report_s_early_warnings_are_the_mart_s(demo_pages, demo_con, d
     assert len(periods) >= 4
     for period in periods:
         data = gather(Period.parse(period))
-        observed = figures.monitoring(data)
-        shown = {(r.round, r.region, r.indicator) for r in figures.warnings(observed)}
-        latest = figures.monitoring_round(observed)
+        observed = monitoring.monitoring(data)
+        shown = {(r.round, r.region, r.indicator) for r in monitoring.warnings(observed)}
+        latest = monitoring.monitoring_round(observed)
         assert shown == {cell for cell in marked if cell[0] == latest}, period
-        assert figures.key_figures(data).warnings == len(shown), period
+        assert key_figures.key_figures(data).warnings == len(shown), period

@@ -14,7 +14,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from ahual.report.xlsx import neutralise, write_xlsx
+from ahual.flows.report.xlsx import neutralise, write_xlsx
 from tests.report.sample import (
     AT,
     DDE,

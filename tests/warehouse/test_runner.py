@@ -144,8 +144,8 @@ def test_what_a_removed_model_left_is_dropped(tmp_path):
 def test_the_project_models_parse_and_order():
     found = runner.discover()
     sources = {f"raw.{t}" for t in ("load_batches", "load_events")}
-    from ahual.build import reference_files
-    from ahual.kinds import raw_tables
+    from ahual.flows.build import reference_files
+    from ahual.flows.kinds import raw_tables
 
     sources |= {f"raw.{t}" for t in raw_tables()}
     sources |= {f"reference.{n}" for n in reference_files()}
@@ -160,48 +160,113 @@ def _python_models() -> list[runner.Model]:
 
 
 def test_a_python_model_reads_what_its_queries_read():
-    """A Python model's SQL is in warehouse/queries/model_<name>_*.sql (its inputs, and the
-    queries that write its comparison or backtest from the built mart): the tables they read,
-    besides the mart itself, are exactly its READS, which the runner orders the build by."""
+    """A Python model's SQL is in its folder's `.sql` files, or for a one-file model in
+    warehouse/queries/model_<name>_*.sql, and in the kinds' pieces it declares as SOURCES. Its
+    inputs (the queries that do not read the mart itself) read exactly its READS, which the
+    runner orders the build by; the queries that write its comparison or backtest from the built
+    mart read the mart and what is published."""
     queries = runner.MODELS_ROOT / "queries"
     python = _python_models()
     assert {m.name for m in python} >= {"study_estimates", "monitoring_warnings",
                                         "association_forecasts"}
-    owned = set()
     for model in python:
-        files = sorted(queries.glob(f"model_{model.name}_*.sql"))
-        assert files, f"{model.table} has no warehouse/queries/model_{model.name}_*.sql"
-        owned |= set(files)
-        read = set().union(*(runner.tables_read(f.read_text(encoding="utf-8"), f.name)
-                             for f in files))
-        assert read - {model.table} == model.reads, model.table
-    assert set(queries.glob("model_*.sql")) == owned  # each belongs to a Python model
+        files = [*model.queries(), *model.sources()]
+        assert files, f"{model.table} has no queries of its own"
+        inputs = [runner.tables_read(f.read_text(encoding="utf-8"), f.name) for f in files]
+        inputs = [read for read in inputs if model.table not in read]
+        assert set().union(*inputs) == model.reads, model.table
+    owned = {q for m in python if not m.is_folder for q in m.queries()}
+    assert set(queries.glob("model_*.sql")) == owned  # each belongs to a one-file Python model
 
 
 def test_python_models_keep_no_sql_of_their_own():
-    """No SELECT of a warehouse table is written in a Python model or its helpers."""
+    """No SELECT of a warehouse table is written in a Python model, its engine or its helpers."""
     select = re.compile(r"\bselect\b[^;]{0,600}?\bfrom\s+(raw|staging|core|marts|reference)\.",
                         re.IGNORECASE)
-    helpers = [runner.MODELS_ROOT / "forecasting.py", runner.MODELS_ROOT / "control_limits.py"]
-    for path in [m.path for m in _python_models()] + helpers:
-        found = select.search(path.read_text(encoding="utf-8"))
-        assert found is None, (f"{path.name} holds SQL ({found.group(0)[:60]!r}...): move it "
-                               "to warehouse/queries/model_*.sql")
-
-
-def test_a_python_models_fingerprint_covers_its_queries_and_helpers():
-    """Changing a `model_<name>_*.sql` or a helper such as forecasting.py rebuilds the model:
-    both are part of the code its fingerprint is taken over."""
-    queries = runner.MODELS_ROOT / "queries"
     for model in _python_models():
+        for path in [p for p in model.files() if p.suffix == ".py"] + model.helpers():
+            found = select.search(path.read_text(encoding="utf-8"))
+            assert found is None, (f"{path.name} holds SQL ({found.group(0)[:60]!r}...): move "
+                                   "it to a .sql file of its model")
+
+
+def test_a_python_models_fingerprint_covers_its_queries_engine_and_helpers():
+    """Changing a query, an engine module of a folder model or a helper such as survey_design.py
+    rebuilds the model: all are part of the code its fingerprint is taken over."""
+    models = {m.name: m for m in _python_models()}
+    for model in models.values():
         code = model.code()
-        for query in queries.glob(f"model_{model.name}_*.sql"):
-            assert query.read_text(encoding="utf-8") in code, (model.table, query.name)
-    helpers = {m.name: m.code() for m in _python_models()}
-    forecasting = (runner.MODELS_ROOT / "forecasting.py").read_text(encoding="utf-8")
-    control = (runner.MODELS_ROOT / "control_limits.py").read_text(encoding="utf-8")
-    assert forecasting in helpers["association_forecasts"]
-    assert control in helpers["monitoring_warnings"]
-    assert forecasting not in helpers["study_estimates"]
+        for path in [*model.files(), *model.queries(), *model.sources(), *model.helpers()]:
+            assert path.read_text(encoding="utf-8") in code, (model.table, path.name)
+    forecasts, warnings = models["association_forecasts"], models["monitoring_warnings"]
+    assert forecasts.is_folder and warnings.is_folder
+    fits = (forecasts.path.parent / "fits.py").read_text(encoding="utf-8")
+    limits = (warnings.path.parent / "control_limits.py").read_text(encoding="utf-8")
+    design = (runner.MODELS_ROOT / "survey_design.py").read_text(encoding="utf-8")
+    assert fits in forecasts.code() and limits in warnings.code()
+    assert design in models["study_estimates"].code()
+    assert fits not in models["study_estimates"].code()
     store = (runner.MODELS_ROOT / "store.py").read_text(encoding="utf-8")
-    assert store not in helpers["study_estimates"]  # opening connections decides no row
+    assert store not in models["study_estimates"].code()  # opening connections decides no row
+
+
+FOLDER_MODEL = {
+    "staging/a/__init__.py": "",  # no build(): a plain folder, its .sql are models
+    "staging/a/stg_a.sql": "select x from raw.a",
+    "marts/scaled/__init__.py": (
+        "from pathlib import Path\n\nfrom . import engine\n\nREADS = ('staging.stg_a',)\n\n\n"
+        "def build(con):\n"
+        "    sql = (Path(__file__).parent / 'input.sql').read_text()\n"
+        "    return engine.scaled(con.sql(sql).to_arrow_table())\n"),
+    "marts/scaled/engine.py": (
+        "import pyarrow.compute as pc\n\nFACTOR = 2\n\n\n"
+        "def scaled(table):\n"
+        "    return table.set_column(0, 'x', pc.multiply(table.column('x'), FACTOR))\n"),
+    "marts/scaled/input.sql": "select x from staging.stg_a",
+    "marts/scaled/scaled.notes.md": "a generated document: not a model",
+    "marts/flat.py": ("READS = ('marts.scaled',)\n\n\n"
+                      "def build(con):\n"
+                      "    sql = 'select sum(x) as total from marts.scaled'\n"
+                      "    return con.sql(sql).to_arrow_table()\n"),
+}
+
+
+def test_a_model_can_be_a_folder_whose_files_are_its_own(tmp_path):
+    """`marts/scaled/` is one model: its engine, query and document are not models; a folder
+    whose `__init__.py` has no build() is only a folder; a one-file Python model beside it works."""
+    found = models(tmp_path, FOLDER_MODEL)
+    assert set(found) == {"staging.stg_a", "marts.scaled", "marts.flat"}
+    scaled = found["marts.scaled"]
+    assert scaled.is_folder and scaled.folder is None and found["staging.stg_a"].folder == "a"
+    assert [p.name for p in scaled.files()] == ["__init__.py", "engine.py", "input.sql"]
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.a (x int); insert into raw.a values (3)")
+    first = build(con, found, {"raw.a": "1"})
+    assert first.rebuilt == ["staging.stg_a", "marts.scaled", "marts.flat"]
+    assert con.execute("select x from marts.scaled").fetchall() == [(6,)]
+    assert con.execute("select total from marts.flat").fetchall() == [(6,)]
+
+
+def test_a_change_in_a_folder_models_engine_rebuilds_it(tmp_path):
+    """Only the engine module changes (not the model's __init__.py, not its query): the model's
+    fingerprint changes, it and what reads it are rebuilt, with the new engine."""
+    found = models(tmp_path, FOLDER_MODEL)
+    con = duckdb.connect()
+    con.execute("create schema raw; create table raw.a (x int); insert into raw.a values (3)")
+    first = build(con, found, {"raw.a": "1"})
+    engine = tmp_path / "marts" / "scaled" / "engine.py"
+    engine.write_text(engine.read_text().replace("FACTOR = 2", "FACTOR = 10"))
+    found = runner.discover(tmp_path)
+    again = runner.fingerprints(found, {"raw.a": "1"})
+    assert again["marts.scaled"] != first.hashes["marts.scaled"]
+    assert again["staging.stg_a"] == first.hashes["staging.stg_a"]
+    second = build(con, found, {"raw.a": "1"}, first.hashes)
+    assert second.rebuilt == ["marts.scaled", "marts.flat"]
+    assert con.execute("select total from marts.flat").fetchall() == [(30,)]
+
+
+def test_a_folder_model_reading_an_unknown_table_is_named_by_its_folder(tmp_path):
+    found = models(tmp_path, {"marts/m/__init__.py": ("READS = ('core.nowhere',)\n\n\n"
+                                                      "def build(con):\n    return None\n")})
+    with pytest.raises(runner.ModelError, match=r"^m/__init__\.py reads core\.nowhere"):
+        runner.build_order(found, set())

@@ -3,13 +3,12 @@
 -- gives Turkistan (61) and Shymkent (79) as printed and South Kazakhstan (51) as their sum. A
 -- folded figure is `complete` only when the source gives every part (a news item naming a few
 -- regions folds into nothing). One row per figure set (date, basis, release, source) x epoch x
--- unit.
+-- unit. core.population_nearest picks one figure per unit and day from these.
 with figures as (
-    select population.*, epochs.epoch as figure_epoch
+    select population.*, units.epoch as figure_epoch
     from staging.stg_population as population
-    join core.region_epochs as epochs
-      on population.units_of >= epochs.epoch
-     and (epochs.epoch_end is null or population.units_of < epochs.epoch_end)
+    join core.unit_days as units
+      on units.on_date = population.units_of and units.region_code = population.region_code
 ),
 
 folded as (

@@ -4,7 +4,7 @@
 -- a cell of a monitoring sheet (batch, file, row). A region that sent no sheet for the round,
 -- an empty cell or a missing denominator leaves the item unscored (NULL), never 0.
 -- Per-100,000 items use the official population of the region nearest the round's first day
--- (the rule of marts.registration_rates: exact, not a first release, within 366 days).
+-- (core.population_nearest: exact, not a first release, within 366 days).
 with items as (
     select * from staging.stg_monitoring_index_items
 ),
@@ -30,26 +30,6 @@ grid as (
 
 reported as (
     select distinct round, region_code from sheet_values
-),
-
-population_candidates as (
-    select grid.round, grid.region_code, p.population, p.ref_date, p.basis, p.source_id,
-           p.source_url, abs(date_diff('day', p.ref_date, grid.period_start)) as days_apart
-    from grid
-    join core.region_epochs as epochs
-      on grid.period_start >= epochs.epoch
-     and (epochs.epoch_end is null or grid.period_start < epochs.epoch_end)
-    join core.population_on_units as p
-      on p.region_code = grid.region_code and p.units_epoch = epochs.epoch
-    where p.complete and p.exact and p.release in ('final', 'revised')
-      and abs(date_diff('day', p.ref_date, grid.period_start)) <= 366
-),
-
-population as (
-    select *
-    from population_candidates
-    qualify row_number() over (partition by round, region_code
-                               order by days_apart, basis = 'census' desc, ref_date) = 1
 ),
 
 measured as (
@@ -95,8 +75,8 @@ measured as (
     left join sheet_values as d
       on d.round = grid.round and d.region_code = grid.region_code
      and d.indicator_code = items.per_indicator
-    left join population on population.round = grid.round
-     and population.region_code = grid.region_code
+    left join core.population_nearest as population
+      on population.on_date = grid.period_start and population.region_code = grid.region_code
 )
 
 select

@@ -3,10 +3,9 @@
 -- confession. Rows: each confession a report names, each family (the sum of its parts; NULL if
 -- a part is not reported) and ALL (the report's own total, which includes what no confession
 -- accounts for; else the sum of its parts).
--- Population rule: the official figure (datasets/reference/population/) for the same territory
--- (the units in force on the date, folded where the figure is printed on later units) that is
--- exact (whole persons) and not a first release or preliminary count, nearest to the date and
--- at most 366 days from it; on a tie the census, then the earlier figure. No such figure: NULL.
+-- Population: the official figure nearest the date for the territory the code names on it
+-- (core.population_nearest states the rule: exact, final or revised, within 366 days, census
+-- first on a tie). No such figure: NULL.
 with reports as (
     select * from core.registration_reports where is_current
 ),
@@ -48,41 +47,6 @@ all_rows as (
     select * from family_rows
     union all by name
     select * from totals
-),
-
-report_epochs as (
-    select reports.as_of, reports.region_code, epochs.epoch as units_epoch
-    from reports
-    join core.region_epochs as epochs
-      on reports.as_of >= epochs.epoch
-     and (epochs.epoch_end is null or reports.as_of < epochs.epoch_end)
-),
-
-candidates as (
-    select
-        r.as_of,
-        r.region_code,
-        p.population,
-        p.ref_date,
-        p.basis,
-        p.release,
-        p.source_id,
-        p.source_url,
-        p.part_codes,
-        p.folded,
-        abs(date_diff('day', p.ref_date, r.as_of)) as days_apart
-    from report_epochs as r
-    join core.population_on_units as p
-      on p.region_code = r.region_code and p.units_epoch = r.units_epoch
-    where p.complete and p.exact and p.release in ('final', 'revised')
-      and abs(date_diff('day', p.ref_date, r.as_of)) <= 366
-),
-
-population as (
-    select *
-    from candidates
-    qualify row_number() over (partition by as_of, region_code
-                               order by days_apart, basis = 'census' desc, ref_date) = 1
 )
 
 select
@@ -117,6 +81,7 @@ join reports using (as_of, region_code)
 join totals using (as_of, region_code)
 join staging.stg_regions as regions on regions.region_code = cells.region_code
 join staging.stg_confessions as confessions on confessions.confession_code = cells.confession_code
-left join population using (as_of, region_code)
+left join core.population_nearest as population
+  on population.on_date = cells.as_of and population.region_code = cells.region_code
 order by cells.as_of, cells.region_code, cells.confession_level = 'total' desc,
          cells.confession_family, cells.confession_level, cells.confession_code

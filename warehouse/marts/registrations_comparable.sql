@@ -25,10 +25,9 @@ lineage as (
 ),
 
 first_epoch as (
-    select epochs.epoch
-    from epochs, (select min(as_of) as first_as_of from cells) as first
-    where first.first_as_of >= epochs.epoch
-      and (epochs.epoch_end is null or first.first_as_of < epochs.epoch_end)
+    select distinct units.epoch
+    from core.unit_days as units
+    where units.on_date = (select min(as_of) from cells)
 ),
 
 schemes as (
@@ -55,11 +54,11 @@ mapped as (
         lineage.ancestor_code,
         lineage.siblings
     from cells
-    join epochs
-      on cells.as_of >= epochs.epoch and (epochs.epoch_end is null or cells.as_of < epochs.epoch_end)
+    join core.unit_days as units
+      on units.on_date = cells.as_of and units.region_code = cells.region_code
     cross join schemes
     join lineage
-      on lineage.region_code = cells.region_code and lineage.epoch = epochs.epoch
+      on lineage.region_code = cells.region_code and lineage.epoch = units.epoch
      and lineage.ancestor_epoch = schemes.target_epoch
 ),
 

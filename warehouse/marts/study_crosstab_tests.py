@@ -15,7 +15,8 @@ import pyarrow as pa
 from ahual.warehouse import survey_design, survey_tables
 
 READS = ("core.survey_respondents", "core.survey_categories", "core.survey_batches",
-         "staging.stg_survey_answers", "staging.stg_studies", "staging.stg_study_crosstabs")
+         "staging.stg_survey_answers", "staging.stg_studies", "staging.stg_study_crosstabs",
+         "staging.stg_study_domains", "staging.stg_survey_domain_values")
 
 SCHEMA = pa.schema([
     ("study_id", pa.string()), ("row_variable", pa.string()), ("column_variable", pa.string()),

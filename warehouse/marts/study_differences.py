@@ -3,7 +3,8 @@ difference of one answer category's proportion, with its standard error, 95% int
 statistic and p-value, of two kinds (`comparison`):
 
 - `domains`: two domains of one study (region A against region B, men against women, one age
-  group against another), for every question. Both estimates come from the same design, so they
+  group against another, two values of a domain variable the study declares), for every
+  question. Both estimates come from the same design, so they
   are correlated: the variance is that of the PSU scores z_A - z_B (warehouse/survey_design.py
   `contrast`), as R's svyby(covariance = TRUE) + svycontrast computes it, and the test is
   svyttest's: t on the degrees of freedom of the two domains (PSUs - strata - 1).
@@ -22,11 +23,12 @@ from __future__ import annotations
 import numpy as np
 import pyarrow as pa
 
-from ahual.warehouse import store, survey_design
+from ahual.warehouse import store, survey_design, survey_domains
 
 READS = ("core.survey_respondents", "core.survey_categories", "core.survey_batches",
          "staging.stg_survey_answers", "staging.stg_studies",
-         "staging.stg_study_comparable_questions", "marts.study_estimates")
+         "staging.stg_study_comparable_questions", "staging.stg_study_domains",
+         "staging.stg_survey_domain_values", "marts.study_estimates")
 TESTS = {"domains": "t, same design (svyttest)", "studies": "z, independent samples"}
 
 SCHEMA = pa.schema([
@@ -58,6 +60,7 @@ def _domains(con, columns: dict[str, list], study_id, batch_id, lonely, fieldwor
                    params={"batch": batch_id}).to_arrow_table()
     design = survey_design.Design(rows, lonely)
     del rows
+    survey_domains.declare(con, "study_differences", design, study_id, batch_id)
     categories = con.sql(store.query("model_study_differences_categories"),
                          params={"study": study_id}).to_arrow_table()
     by_variable, labels = survey_design.codebook(categories)
@@ -67,7 +70,7 @@ def _domains(con, columns: dict[str, list], study_id, batch_id, lonely, fieldwor
                           params={"batch": batch_id, "variable": variable}).to_arrow_table()
         chosen = survey_design.chosen(design, answers, known)
         positions = np.flatnonzero(chosen >= 0)
-        for kind in survey_design.DOMAIN_KINDS[1:]:
+        for kind in [k for k in design.domains if k not in ("national", variable)]:
             s = survey_design.scores(design, design.domains[kind], design.groups[kind],
                                      positions, chosen[positions], len(known))
             present = np.flatnonzero(s.w > 0) if s is not None else []

@@ -1,5 +1,6 @@
 """marts.study_estimates: design-based estimates for every study x question x answer category x
-domain (national, region, sex, age group). A Python model: SQL has no t or beta quantiles, and
+domain (national, region, sex, age group, and the domain variables the study declares:
+warehouse/survey_domains.py). A Python model: SQL has no t or beta quantiles, and
 no sum of doubles whose result does not depend on the order of its terms.
 
 Checked cell by cell against R's survey package (tests/marts/test_study_estimates.py,
@@ -55,27 +56,29 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ahual.warehouse import store, survey_design
+from ahual.warehouse import store, survey_design, survey_domains
 
 # what warehouse/queries/model_study_estimates_*.sql read (the runner orders by it)
 READS = ("core.survey_respondents", "core.survey_categories", "core.survey_batches",
-         "staging.stg_survey_answers", "staging.stg_studies")
+         "staging.stg_survey_answers", "staging.stg_studies", "staging.stg_study_domains",
+         "staging.stg_survey_domain_values")
 Design = survey_design.Design
 DOMAIN_KINDS = survey_design.DOMAIN_KINDS
 SUPPRESS_BELOW = survey_design.SUPPRESS_BELOW
 
 
-def estimate(design: Design, rows: np.ndarray, categories: np.ndarray, n_categories: int
-             ) -> dict[str, np.ndarray]:
+def estimate(design: Design, rows: np.ndarray, categories: np.ndarray, n_categories: int,
+             variable: str | None = None) -> dict[str, np.ndarray]:
     """Every domain x category of one question.
 
     `rows` are respondent positions, `categories` the answer's category index (0..C-1), one
     entry per substantive answer, sorted by position. Returns flat arrays, one entry per
-    domain (in DOMAIN_KINDS order, then by sorted domain value) x category."""
+    domain (in DOMAIN_KINDS order, then the study's declared domain variables but the question
+    itself, each by sorted domain value) x category."""
     C = n_categories
     out: dict[str, list] = {k: [] for k in (
         "kind", "ref", "code", "p", "v", "df", "n", "n_rows", "n_category", "w")}
-    for kind in DOMAIN_KINDS:
+    for kind in (k for k in design.domains if k != variable):
         s = survey_design.scores(design, design.domains[kind], design.groups[kind], rows,
                                  categories, C)
         if s is None:
@@ -109,6 +112,7 @@ def _study(con, study_id, batch_id, lonely, method, title_en, fieldwork_end) -> 
     rows = con.sql(store.query("model_study_estimates_respondents"),
                    params={"batch": batch_id}).to_arrow_table()
     design = Design(rows, lonely)
+    survey_domains.declare(con, "study_estimates", design, study_id, batch_id)
     weights_used = "; ".join(sorted(pc.unique(rows.column("weights_used")).to_pylist()))
     del rows
     categories = con.sql(store.query("model_study_estimates_categories"),
@@ -121,7 +125,7 @@ def _study(con, study_id, batch_id, lonely, method, title_en, fieldwork_end) -> 
                           params={"batch": batch_id, "variable": variable}).to_arrow_table()
         chosen = survey_design.chosen(design, answers, known)
         positions = np.flatnonzero(chosen >= 0)
-        cells = estimate(design, positions, chosen[positions], len(known))
+        cells = estimate(design, positions, chosen[positions], len(known), variable)
         low, high, used = survey_design.intervals(cells["p"], cells["v"], cells["df"],
                                                   cells["n_rows"], method)
         _append(columns, study_id, variable, cells, known, labels, low, high, used, design,

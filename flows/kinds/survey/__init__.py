@@ -3,7 +3,11 @@
     read.py       the file as it is (.sav with pyreadstat, or CSV + codebook), column by column
     columns.py    which column is what: the column map (FILE.map.yaml, --map, the registry's)
     labels.py     age groups written as ranges; labels that read as "no answer"
-    interpret.py  design columns, answers checked against the codebook, extra columns, raking
+    interpret.py  the parse: the file's columns interpreted (it lists the modules below)
+    codebook.py   required, design and registered columns present; codes checked and declared
+    text.py       keys and labels as text; respondents.py sex, age group, weight
+    design.py     design columns per respondent, single-PSU strata
+    answers.py    the long answers table and the extra columns; calibration.py raking to margins
     prefilter.py  the respondents GX needs to see
     registry.py   the study registry
     raking.py     iterative proportional fitting
@@ -14,8 +18,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ahual.kinds.base import Kind, Options, Parsed
-from ahual.problems import UsageError
+from ahual.flows.kinds.base import Kind, Options, Parsed
+from ahual.flows.problems import UsageError
 
 CODEBOOK_SUFFIX = ".codebook.csv"
 MAP_SUFFIX = ".map.yaml"
@@ -40,7 +44,7 @@ class SurveyOptions(Options):
                 object.__setattr__(self, name, Path(value))
 
     def check(self) -> None:
-        from ahual.kinds.survey.registry import check_study, studies
+        from ahual.flows.kinds.survey.registry import check_study, studies
 
         if self.study not in studies():
             raise UsageError(f"--study {self.study}: the study registry has "
@@ -57,7 +61,7 @@ class SurveyOptions(Options):
     def side_files(self, path: Path) -> dict[str, Path]:
         """The codebook and the column map this file is read with: their bytes are part of
         what the file is loaded as."""
-        from ahual.kinds.survey.registry import default_map
+        from ahual.flows.kinds.survey.registry import default_map
 
         found = {}
         for role, given, suffix in (("codebook", self.codebook, CODEBOOK_SUFFIX),
@@ -75,17 +79,17 @@ class SurveyOptions(Options):
 
 
 def parse_file(path: Path, options: SurveyOptions) -> Parsed:
-    from ahual.kinds.survey.registry import studies
+    from ahual.flows.kinds.survey.registry import studies
 
     return parse_study(path, options, studies()[options.study])
 
 
 def parse_study(path: Path, options: SurveyOptions, study: dict) -> Parsed:
     """Read and interpret one file as `study` (a registry row)."""
-    from ahual.kinds.survey.columns import read_map
-    from ahual.kinds.survey.interpret import parse
-    from ahual.kinds.survey.prefilter import rows_the_suite_could_refuse
-    from ahual.kinds.survey.read import read_microdata
+    from ahual.flows.kinds.survey.columns import read_map
+    from ahual.flows.kinds.survey.interpret import parse
+    from ahual.flows.kinds.survey.prefilter import rows_the_suite_could_refuse
+    from ahual.flows.kinds.survey.read import read_microdata
 
     sides = options.side_files(path)
     column_map = read_map(sides.get("map"))

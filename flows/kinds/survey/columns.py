@@ -31,9 +31,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ahual.gate.tabular import header_roles
-from ahual.gate.vocabulary import normalise_key, normalise_label
-from ahual.problems import InputRejected, Problem
+from ahual.flows.problems import InputRejected, Problem
+from ahual.flows.reading.tabular import header_roles
+from ahual.flows.reading.vocabulary import normalise_key, normalise_label
 
 ROLES = ("respondent_id", "region", "weight", "stratum", "psu", "sex", "age", "age_group")
 KEYS = set(ROLES) | {"questions", "missing", "study", "note"}
@@ -120,7 +120,7 @@ def lay_out(columns: list[str], column_map: ColumnMap, coded: set[str], study: d
     in the codebook. Returns the layout and warnings (design columns the registry's design does
     not use). Refuses a map that names columns the file does not have, and several columns for
     one meaning."""
-    from ahual.kinds.survey.registry import DESIGN_COLUMNS
+    from ahual.flows.kinds.survey.registry import DESIGN_COLUMNS
 
     where = column_map.file or file_name
     exact = {c: c for c in columns}

@@ -6,14 +6,14 @@ Age groups: a file may give age as groups, in text or as codes whose value label
 
 Missing-like labels: "don't know", "hard to say", "refused", "no answer" in Kazakh, Russian or
 English. A code so labelled that the file does not declare missing would silently enter the
-base of every proportion; flows/kinds/survey/interpret.py says so (or refuses the file).
+base of every proportion; flows/kinds/survey/codebook.py says so (or refuses the file).
 """
 
 from __future__ import annotations
 
 import re
 
-from ahual.gate.vocabulary import normalise_key, normalise_label
+from ahual.flows.reading.vocabulary import normalise_key, normalise_label
 
 _DASH = r"[-\u2010-\u2015\u2212]"
 _YEARS = r"(?:\s*(?:years?|yrs|y\.?o\.?|лет|года?|жас|жыл))?"

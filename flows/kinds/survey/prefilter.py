@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ahual.gate.validation import load_suite
+from ahual.flows.gate.validation import load_suite
 
 # expectation type -> (kwargs understood here, rows it could refuse). Each test is a superset of
 # GX's own (a row it flags may still pass); nulls are flagged wherever GX might object to them.

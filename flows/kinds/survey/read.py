@@ -25,10 +25,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ahual.gate.readers import read_table
-from ahual.gate.vocabulary import normalise_key, normalise_label
-from ahual.kinds.survey.labels import reads_as_missing
-from ahual.problems import InputRejected, Problem
+from ahual.flows.kinds.survey.labels import reads_as_missing
+from ahual.flows.problems import InputRejected, Problem
+from ahual.flows.reading.readers import read_table
+from ahual.flows.reading.vocabulary import normalise_key, normalise_label
 
 CODE_RANGE = (-(2**31), 2**31 - 1)  # raw.survey_answers.code is an INTEGER
 SCRATCH_MEMORY = "256MB"  # DuckDB's memory for the scratch copy of a CSV; the rest spills
@@ -170,7 +170,7 @@ def _codes_between(lo, hi, labelled) -> list[int]:
 # --- CSV --------------------------------------------------------------------------------------
 
 def _scratch_folder() -> Path:
-    from ahual import settings
+    from ahual.flows import settings
 
     work = settings.home().root / "work"
     work.mkdir(parents=True, exist_ok=True)

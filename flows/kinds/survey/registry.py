@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from ahual import resources
+from ahual.flows import resources
 
 DESIGN_COLUMNS = {"simple": (), "stratified": ("stratum",), "clustered": ("psu",),
                   "stratified-clustered": ("stratum", "psu")}

@@ -16,7 +16,7 @@ from datetime import date, timedelta
 
 import pandas as pd
 
-from ahual.report.data import ReportData, as_date, as_int, as_number, as_text, codes, records
+from ahual.flows.report.data import ReportData, as_date, as_int, as_number, as_text, codes, records
 
 NATIONAL = "00"  # the Republic as a whole (regions.csv)
 TOTAL = "ALL"

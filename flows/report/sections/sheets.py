@@ -8,12 +8,11 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from ahual.report import figures
-from ahual.report.data import ReportData
-from ahual.report.language import Language
-from ahual.report.names import Names
-from ahual.report.sections import registrations as reg
-from ahual.report.sections import surveys
+from ahual.flows.report.data import ReportData
+from ahual.flows.report.language import Language
+from ahual.flows.report.names import Names
+from ahual.flows.report.sections import monitoring_index, surveys, watch
+from ahual.flows.report.sections import registrations as reg
 
 WHOLE, DECIMAL, SHARE = "#,##0", "#,##0.0", "0.0%"
 DAY = None  # a date column: xlsx.py gives dates the language's day format
@@ -87,8 +86,9 @@ def situation(data: ReportData, lang: Language, names: Names) -> list[Sheet]:
 
 def after_monitoring(data: ReportData, lang: Language, names: Names) -> list[Sheet]:
     t, out = lang.t, []
-    bands = {band: t(f"index.band_{band.replace(' ', '_')}") for band in figures.INDEX_BANDS}
-    scores = figures.monitoring_index(data)
+    bands = {band: t(f"index.band_{band.replace(' ', '_')}")
+             for band in monitoring_index.INDEX_BANDS}
+    scores = monitoring_index.monitoring_index(data)
     if scores:
         out.append(Sheet("index", [
             (t("xlsx.round"), "0", None), (t("index.region"), None, 30),
@@ -98,12 +98,12 @@ def after_monitoring(data: ReportData, lang: Language, names: Names) -> list[She
             [[r.round, names.region(r.region), r.value,
               bands.get(r.band, "") if r.value is not None else t("index.not_reported"),
               r.scored, r.total, r.change] for r in scores]))
-    counts = figures.count_warnings(data)
-    forecasts = figures.forecasts(data)
-    gaps = figures.forecast_gaps(data)
+    counts = watch.count_warnings(data)
+    forecasts = watch.forecasts(data)
+    gaps = watch.forecast_gaps(data)
     if not (counts or forecasts or gaps):
         return out  # the page has no "what to watch" either
-    levels = {level: t(f"watch.level_{level}") for level in figures.WATCH_LEVELS}
+    levels = {level: t(f"watch.level_{level}") for level in watch.WATCH_LEVELS}
     out.append(Sheet("improbable", [
         (t("xlsx.round"), "0", None), (t("watch.region"), None, 30),
         (t("watch.indicator"), None, 40), (t("watch.value"), WHOLE, None),

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ahual.report.data import ReportData, as_date, as_int, as_number, as_text, records
+from ahual.flows.report.data import ReportData, as_date, as_int, as_number, as_text, records
 
 NATIONAL = "00"
 
