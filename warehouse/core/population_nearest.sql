@@ -4,30 +4,45 @@
 -- nearest the day and at most 366 days from it; on a tie the census, then the earlier figure
 -- (then the source_id, so that a build never picks at random). A day without such a figure has
 -- no row. The one place this rule is written: models join it on (date, region_code).
-with candidates as (
-    -- each figure on every day within 366 days of it (range() stops before its end)
-    select cast(days.day as date) as on_date, figures.*
-    from core.population_on_units as figures,
+with figures as (
+    select * from core.population_on_units
+    where complete and exact and release in ('final', 'revised')
+),
+
+candidates as (
+    -- each figure's key on every day within 366 days of it (range() stops before its end);
+    -- narrow, so the choice below holds little in memory: the figure is joined back after
+    select cast(days.day as date) as on_date, figures.region_code, figures.units_epoch,
+           figures.ref_date, figures.source_id, figures.basis = 'census' as is_census
+    from figures,
          unnest(range(figures.ref_date - 366, figures.ref_date + 367, interval 1 day)) as days(day)
-    where figures.complete and figures.exact and figures.release in ('final', 'revised')
+),
+
+chosen as (
+    select candidates.*, abs(date_diff('day', candidates.ref_date, candidates.on_date))
+                         as days_apart
+    from candidates
+    join core.unit_days as units
+      on units.on_date = candidates.on_date and units.region_code = candidates.region_code
+     and units.epoch = candidates.units_epoch
+    qualify row_number() over (partition by candidates.on_date, candidates.region_code
+                               order by days_apart, is_census desc,
+                                        candidates.ref_date, candidates.source_id) = 1
 )
 
 select
-    units.on_date,
-    units.region_code,
-    candidates.population,
-    candidates.ref_date,
-    candidates.basis,
-    candidates.release,
-    candidates.source_id,
-    candidates.source_url,
-    candidates.part_codes,
-    candidates.folded,
-    abs(date_diff('day', candidates.ref_date, units.on_date))  as days_apart
-from candidates
-join core.unit_days as units
-  on units.on_date = candidates.on_date and units.region_code = candidates.region_code
- and units.epoch = candidates.units_epoch
-qualify row_number() over (partition by units.on_date, units.region_code
-                           order by days_apart, candidates.basis = 'census' desc,
-                                    candidates.ref_date, candidates.source_id) = 1
+    chosen.on_date,
+    chosen.region_code,
+    figures.population,
+    figures.ref_date,
+    figures.basis,
+    figures.release,
+    figures.source_id,
+    figures.source_url,
+    figures.part_codes,
+    figures.folded,
+    chosen.days_apart
+from chosen
+join figures
+  on figures.region_code = chosen.region_code and figures.units_epoch = chosen.units_epoch
+ and figures.ref_date = chosen.ref_date and figures.source_id = chosen.source_id
