@@ -120,6 +120,12 @@ class Model:
                 todo.append(helper)
         return sorted(found)
 
+    def helper_queries(self) -> list[Path]:
+        """The SQL of the helpers it imports: `queries/helper_<helper>*.sql` (one query that
+        several models share, as the study marts share their declared domains)."""
+        return sorted(q for h in self.helpers()
+                      for q in (MODELS_ROOT / "queries").glob(f"helper_{h.stem}*.sql"))
+
     def code(self) -> str:
         """What decides this model's rows besides its inputs: its text and, for a Python
         model, its queries, its sources and the helpers it imports (their change rebuilds it,
@@ -128,7 +134,8 @@ class Model:
             return self.source()
         own = self.files() if self.is_folder else [self.path, *self.queries()]
         return "\n".join(p.read_text(encoding="utf-8")
-                         for p in [*own, *self.sources(), *self.helpers()])
+                         for p in [*own, *self.sources(), *self.helpers(),
+                                   *self.helper_queries()])
 
     @cached_property
     def reads(self) -> frozenset[str]:

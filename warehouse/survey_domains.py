@@ -15,14 +15,14 @@ import pyarrow.compute as pc
 from ahual.warehouse import store, survey_design
 
 
-def declare(con, model: str, design: survey_design.Design, study_id: str, batch_id: int
+def declare(con, design: survey_design.Design, study_id: str, batch_id: int
             ) -> list[str]:
     """Add the study's declared domain variables to `design` (its `domains` and `groups`, after
-    the standard ones) from warehouse/queries/model_<model>_domains.sql; their names, in order.
+    the standard ones) from warehouse/queries/helper_survey_domains.sql; their names, in order.
     A database made without the registry's tables (a test's or the bench's hand-made core
     tables) has the standard domains only."""
     try:
-        given = con.sql(store.query(f"model_{model}_domains"),
+        given = con.sql(store.query("helper_survey_domains"),
                         params={"study": study_id, "batch": batch_id}).to_arrow_table()
     except duckdb.CatalogException:  # no staging.stg_study_domains: core tables made by hand
         return []

@@ -65,23 +65,23 @@ class Quantiles:
     df: np.ndarray
 
 
-def studies(con, model: str) -> Iterator[tuple[tuple, survey_design.Design, str, np.ndarray]]:
+def studies(con) -> Iterator[tuple[tuple, survey_design.Design, str, np.ndarray]]:
     """Every numeric variable the registry declares, study by study: ((study_id, lonely_psu,
     interval, fieldwork_end, lonely_strata), design, variable, value per respondent in design
-    order (NaN: none)), from warehouse/queries/model_<model>_{studies,variables,respondents,
-    values}.sql. A study without values of a declared variable is skipped."""
+    order (NaN: none)), from warehouse/queries/helper_survey_numeric_{studies,variables,
+    respondents,values}.sql. A study without values of a declared variable is skipped."""
     for study_id, batch_id, lonely, interval, fieldwork_end in con.sql(
-            store.query(f"model_{model}_studies")).fetchall():
-        variables = con.sql(store.query(f"model_{model}_variables"),
+            store.query("helper_survey_numeric_studies")).fetchall():
+        variables = con.sql(store.query("helper_survey_numeric_variables"),
                             params={"study": study_id}).fetchall()
         if not variables:
             continue
-        design = survey_design.Design(con.sql(store.query(f"model_{model}_respondents"),
+        design = survey_design.Design(con.sql(store.query("helper_survey_numeric_respondents"),
                                               params={"batch": batch_id}).to_arrow_table(),
                                       lonely)
-        survey_domains.declare(con, model, design, study_id, batch_id)
+        survey_domains.declare(con, design, study_id, batch_id)
         for variable, missing in variables:
-            given = con.sql(store.query(f"model_{model}_values"), params={
+            given = con.sql(store.query("helper_survey_numeric_values"), params={
                 "batch": batch_id, "variable": variable, "missing": missing or []}
             ).to_arrow_table()
             if not given.num_rows:

@@ -71,7 +71,7 @@ def tables(con, model: str) -> Iterator[tuple[tuple, survey_design.Design, Varia
                        params={"batch": batch_id}).to_arrow_table()
         design = survey_design.Design(rows, lonely)
         del rows
-        declared = survey_domains.declare(con, model, design, study_id, batch_id)
+        declared = survey_domains.declare(con, design, study_id, batch_id)
         by_variable, labels = survey_design.codebook(con.sql(
             store.query(f"model_{model}_categories"), params={"study": study_id}
         ).to_arrow_table())

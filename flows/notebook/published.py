@@ -29,7 +29,7 @@ def home() -> settings.Home:
 
 def warehouse() -> store.Warehouse:
     found = home()
-    return store.Warehouse(found.working_warehouse, found.published_warehouse, found.writer_lock)
+    return store.Warehouse.of(found)
 
 
 def query(sql: str, params: list | dict | None = None) -> pd.DataFrame:

@@ -43,7 +43,7 @@ def output_kinds() -> pd.DataFrame:
 
 def gather(period: Period) -> ReportData:
     home = settings.home()
-    wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    wh = store.Warehouse.of(home)
     with wh.read_published() as con:
         known = {row[0] for row in con.sql(store.query("report_periods")).fetchall()}
         if str(period) not in known:

@@ -96,8 +96,7 @@ def open_snapshot(folder: Path) -> Iterator[Source]:
 @contextmanager
 def open_live() -> Iterator[Source]:
     home = settings.home()
-    warehouse = store.Warehouse(home.working_warehouse, home.published_warehouse,
-                                home.writer_lock)
+    warehouse = store.Warehouse.of(home)
     with warehouse.read_published() as con:
         marts = [r[0] for r in con.execute(store.query("published_marts")).fetchall()]
         build = store.one(con, store.query("last_build"))

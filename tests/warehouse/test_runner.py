@@ -170,7 +170,7 @@ def test_a_python_model_reads_what_its_queries_read():
     assert {m.name for m in python} >= {"study_estimates", "monitoring_warnings",
                                         "association_forecasts"}
     for model in python:
-        files = [*model.queries(), *model.sources()]
+        files = [*model.queries(), *model.sources(), *model.helper_queries()]
         assert files, f"{model.table} has no queries of its own"
         inputs = [runner.tables_read(f.read_text(encoding="utf-8"), f.name) for f in files]
         inputs = [read for read in inputs if model.table not in read]

@@ -60,7 +60,7 @@ def _domains(con, columns: dict[str, list], study_id, batch_id, lonely, fieldwor
                    params={"batch": batch_id}).to_arrow_table()
     design = survey_design.Design(rows, lonely)
     del rows
-    survey_domains.declare(con, "study_differences", design, study_id, batch_id)
+    survey_domains.declare(con, design, study_id, batch_id)
     categories = con.sql(store.query("model_study_differences_categories"),
                          params={"study": study_id}).to_arrow_table()
     by_variable, labels = survey_design.codebook(categories)

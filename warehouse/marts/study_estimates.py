@@ -112,7 +112,7 @@ def _study(con, study_id, batch_id, lonely, method, title_en, fieldwork_end) -> 
     rows = con.sql(store.query("model_study_estimates_respondents"),
                    params={"batch": batch_id}).to_arrow_table()
     design = Design(rows, lonely)
-    survey_domains.declare(con, "study_estimates", design, study_id, batch_id)
+    survey_domains.declare(con, design, study_id, batch_id)
     weights_used = "; ".join(sorted(pc.unique(rows.column("weights_used")).to_pylist()))
     del rows
     categories = con.sql(store.query("model_study_estimates_categories"),

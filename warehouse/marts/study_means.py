@@ -37,7 +37,7 @@ SCHEMA = pa.schema([
 def build(con) -> pa.Table:
     columns: dict[str, list] = {f.name: [] for f in SCHEMA}
     for (study_id, lonely, interval, fieldwork_end, lonely_strata), design, variable, x in \
-            survey_numeric.studies(con, "study_means"):
+            survey_numeric.studies(con):
         for kind in (k for k in design.domains if k != variable):
             m = survey_numeric.moments(design, kind, x)
             if m is None:

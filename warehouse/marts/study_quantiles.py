@@ -37,7 +37,7 @@ def build(con) -> pa.Table:
     columns: dict[str, list] = {f.name: [] for f in SCHEMA}
     P = len(survey_numeric.QUANTILES)
     for (study_id, lonely, _, fieldwork_end, _), design, variable, x in \
-            survey_numeric.studies(con, "study_quantiles"):
+            survey_numeric.studies(con):
         for kind in (k for k in design.domains if k != variable):
             q = survey_numeric.quantiles(design, kind, x)
             if q is None:

@@ -42,7 +42,7 @@ def queued() -> list[dict]:
     home = settings.home()
     if not home.published_warehouse.exists():
         return []
-    wh = store.Warehouse(home.working_warehouse, home.published_warehouse, home.writer_lock)
+    wh = store.Warehouse.of(home)
     with wh.read_published() as con:
         try:
             result = con.execute(QUEUE)
