@@ -5,11 +5,13 @@ inbox (datasets/demo/README.md says they are made up); the flow is `pipeline.dem
 from __future__ import annotations
 
 import os
+import shutil
 from fnmatch import fnmatch
 from pathlib import Path
 
 from ahual.flows import resources, settings
 from ahual.flows.console import say
+from ahual.flows.ops import daemon, server
 from ahual.flows.problems import UsageError
 from ahual.warehouse import store
 
@@ -35,9 +37,17 @@ def prepare_home() -> Path:
         raise UsageError(f"{root} holds an analyst's own data; the demo works in a home of its "
                          "own: run it without AHUAL_HOME/--home (it uses "
                          f"{settings.default_demo_home()}) or with --home on an empty folder")
+    made_by = f"made by Ahual {resources.code_version()}\n"
+    if home.is_demo and not home.demo_marker.read_text(encoding="utf-8").endswith(made_by):
+        # made by another release: its closed quarter's snapshot would no longer reproduce
+        # with this one's marts, and everything in it is made up, so it is made afresh
+        say(f"the demo home {root} was made by another Ahual; making it afresh ...")
+        daemon.stop(home)
+        server.stop(home)
+        shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
     if not home.is_demo:
-        home.demo_marker.write_text(MARKER_TEXT, encoding="utf-8")
+        home.demo_marker.write_text(MARKER_TEXT + made_by, encoding="utf-8")
     # when the made-up files "arrived", so lateness shows as it would (datasets/demo/receipts.csv)
     receipts = (resources.demo() / "receipts.csv").read_bytes()
     if not home.receipts.exists() or home.receipts.read_bytes() != receipts:
