@@ -4,7 +4,8 @@ working warehouse, so a build that fails its checks leaves nothing behind (and n
 loads it was made with): the pipeline decides what is committed.
 
 What the marts are made from is fingerprinted: each kind's loads, each reference file, the
-analyst's local alias overlay (AHUAL_HOME/aliases.csv, as `reference.local_aliases`), each
+analyst's local alias overlay (AHUAL_HOME/aliases.csv, as `reference.local_aliases`), the
+registries a kind lets the centre keep in its home (the study registry), each
 model's SQL and each mart's suite (warehouse/runner.py). A build whose fingerprints all match
 the last one's does nothing; otherwise only the models downstream of a change run again, and
 only the marts among them are checked.
@@ -56,6 +57,8 @@ def reference_files() -> dict[str, Path]:
         for name in kind.home_files:
             files[name] = (home / f"{name}.csv" if (home / f"{name}.csv").exists()
                            else resources.contracts() / f"{name}.csv")
+        if kind.home_registry is not None:  # the centre's own rows laid over the shipped ones
+            files |= kind.home_registry.references()
     return files
 
 

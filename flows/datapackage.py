@@ -20,12 +20,14 @@ import json
 import math
 from datetime import date, datetime
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import yaml
 
+from ahual.flows import build as build_step
 from ahual.flows import resources
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
@@ -144,9 +146,23 @@ def _hash(path: Path) -> str:
     return "sha256:" + hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def reference_rows(name: str) -> list[dict[str, str]]:
+def reference_file(name: str) -> Path:
+    """The file of a reference table as this home's build reads it: the centre may lay rows of
+    its own over a shipped file (the study registry, AHUAL_HOME/studies/)."""
     file = REFERENCE[name][0]
-    with (resources.reference() / file).open(encoding="utf-8", newline="") as handle:
+    table = "_".join(Path(file).with_suffix("").parts)
+    return build_step.reference_files().get(table) or resources.reference() / file
+
+
+def reference_rows(name: str) -> list[dict[str, str]]:
+    path = reference_file(name)
+    stat = path.stat()
+    return _rows(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _rows(path: str, *_signature: int) -> list[dict[str, str]]:
+    with open(path, encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
 
@@ -213,13 +229,16 @@ def _mart_resources(folder: Path, mart: str) -> list[dict]:
 def _reference_resource(folder: Path, name: str) -> dict:
     file, key, _, types = REFERENCE[name]
     target = folder / f"reference-{name}.csv"
-    target.write_bytes((resources.reference() / file).read_bytes())
+    target.write_bytes(reference_file(name).read_bytes())
     header = next(csv.reader(io.StringIO(target.read_text(encoding="utf-8"))))
     return {"name": name, "type": "table", "path": target.name, "format": "csv",
             "mediatype": "text/csv", "encoding": "utf-8", "bytes": target.stat().st_size,
             "hash": _hash(target),
             "title": f"Reference: {name} (codes and their kk/ru/en names)",
-            "description": f"datasets/reference/{file} of Ahual: the codebook of the marts' "
+            "description": f"datasets/reference/{file} of Ahual"
+                           + ("" if reference_file(name) == resources.reference() / file
+                              else " with the centre's own rows laid over it")
+                           + f": the codebook of the marts' "
                            f"{key} columns (datasets/reference/README.md says where each "
                            "row comes from).",
             "schema": {"fields": [{"name": c, "type": types.get(c, "string")} for c in header],

@@ -53,6 +53,7 @@ class Home:
         return f"Home({str(self.root)!r})"
 
     published_warehouse = property(lambda self: self.root / "warehouse.duckdb")
+    work = property(lambda self: self.root / "work")
     working_warehouse = property(lambda self: self.root / "work" / "warehouse.duckdb")
     writer_lock = property(lambda self: self.root / "work" / "warehouse.lock")
     quarantine = property(lambda self: self.root / "quarantine")
@@ -62,6 +63,8 @@ class Home:
     gx = property(lambda self: self.root / "gx")
     prefect = property(lambda self: self.root / "prefect")
     notebooks = property(lambda self: self.root / "notebooks")
+    # the centre's own study registry, laid over the shipped one (flows/kinds/survey/overlay.py)
+    studies = property(lambda self: self.root / "studies")
     # the local Prefect server Ahual starts and reuses (flows/ops/server.py)
     server_url_file = property(lambda self: self.prefect / "api-url")
     server_pid_file = property(lambda self: self.prefect / "server.pid")

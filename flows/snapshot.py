@@ -27,6 +27,7 @@ import yaml
 
 from ahual.flows import datapackage, resources, settings
 from ahual.flows.console import say
+from ahual.flows.kinds import kinds
 from ahual.flows.periods import Period, containing, last_closed
 from ahual.flows.problems import UsageError
 from ahual.flows.reading.vocabulary import overlay_file, overlay_sha256, read_overlay
@@ -126,7 +127,8 @@ def write_files(quarter: Period, folder: Path) -> dict:
     manifest = {"quarter": str(quarter), "period_end": quarter.end.isoformat(),
                 "taken_at": datetime.now().isoformat(timespec="seconds"),
                 "code_version": resources.code_version(), "files": files, "build": build,
-                "loads": loads, "aliases_overlay": aliases_overlay(), **made_up()}
+                "loads": loads, "aliases_overlay": aliases_overlay(),
+                "home_registries": home_registries(), **made_up()}
     datapackage.write(folder, manifest)  # CSV copies, codebooks, datapackage.json
     return manifest
 
@@ -150,6 +152,19 @@ def aliases_overlay() -> dict | None:
         return None
     rows = read_overlay(path).to_dict("records")
     return {"file": str(path), "sha256": sha256, "aliases": len(rows), "rows": rows}
+
+
+def home_registries() -> dict[str, list[dict]]:
+    """The centre's own reference files the marts were built with (the study registry of
+    AHUAL_HOME/studies/, its column maps and its log of who changed what): kind -> each file
+    with its SHA-256."""
+    root, found = settings.home().root, {}
+    for name, kind in kinds().items():
+        files = kind.home_registry.files() if kind.home_registry is not None else []
+        if files:
+            found[name] = [{"file": str(p.relative_to(root)), "sha256": sha256_of(p),
+                            "bytes": p.stat().st_size} for p in files]
+    return found
 
 
 def _warehouse() -> store.Warehouse:

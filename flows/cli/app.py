@@ -60,10 +60,10 @@ app.command("site", epilog=site_cli.EXIT_CODES)(site_cli.site)
 app.add_typer(loads_cli.app, name="loads")
 app.command("backup", epilog=EXIT_CODES)(backup_cli.backup)
 app.command("restore", epilog=EXIT_CODES)(backup_cli.restore)
-for _kind in kinds().values():  # a kind's own commands: `ahual <kind> ...`
-    if _kind.commands:
-        _module, _, _attribute = _kind.commands.partition(":")
-        app.add_typer(getattr(importlib.import_module(_module), _attribute), name=_kind.name)
+for _kind in kinds().values():  # a kind's own commands: `ahual register ...`, `ahual studies ...`
+    for _name, _where in _kind.commands:
+        _module, _, _attribute = _where.partition(":")
+        app.add_typer(getattr(importlib.import_module(_module), _attribute), name=_name)
 
 
 def _version(value: bool) -> None:

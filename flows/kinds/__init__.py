@@ -10,6 +10,7 @@ import pkgutil
 from functools import cache
 
 from ahual.flows.kinds.base import Kind
+from ahual.flows.problems import UsageError
 
 
 @cache
@@ -34,3 +35,14 @@ def kind(name: str) -> Kind:
 def raw_tables() -> list[str]:
     """Every raw table an input kind writes."""
     return [table for k in kinds().values() for table in k.raw_tables]
+
+
+def check_home_registries() -> None:
+    """Nothing is loaded or built while a registry the centre keeps in its home (the study
+    registry, AHUAL_HOME/studies/) breaks a rule: a usage error naming file, row and rule."""
+    problems = [p for k in kinds().values() if k.home_registry is not None
+                for p in k.home_registry.check()]
+    if problems:
+        raise UsageError("a registry of this home breaks its rules; nothing was loaded or "
+                         "built (fix the files named):\n  "
+                         + "\n  ".join(p.plain() for p in problems))

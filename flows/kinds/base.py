@@ -172,6 +172,20 @@ class Owed:
 
 
 @dataclass(frozen=True)
+class HomeRegistry:
+    """Reference data of a kind's that the centre keeps in its home, laid over the shipped
+    files (the study registry)."""
+
+    # what is wrong with the centre's own files (file, row, rule): nothing is loaded or built
+    # while a problem stands
+    check: Callable[[], list[Problem]]
+    # reference.<name> -> the file this home's build reads
+    references: Callable[[], dict[str, Path]]
+    # the centre's own files behind them: every snapshot manifest lists them with their SHA-256
+    files: Callable[[], list[Path]]
+
+
+@dataclass(frozen=True)
 class Kind:
     name: str
     title: str  # one line for help texts
@@ -186,8 +200,10 @@ class Kind:
     # CSV files of the analyst's in AHUAL_HOME (<name>.csv, e.g. decisions on the kind's rows)
     # loaded as `reference.<name>`; when absent, their empty layout datasets/contracts/<name>.csv
     home_files: tuple[str, ...] = ()
-    # "module:attribute" of a typer app of the kind's own commands, mounted as `ahual <name>`
-    commands: str = ""
+    home_registry: HomeRegistry | None = None
+    # command name -> "module:attribute" of a typer app of the kind's own commands, mounted as
+    # `ahual <command name>`
+    commands: tuple[tuple[str, str], ...] = ()
 
     @cached_property
     def contract(self) -> dict:

@@ -17,7 +17,7 @@ from pathlib import Path
 from ahual.flows import resources, settings
 from ahual.flows.console import say
 from ahual.flows.gate.quarantine import REASONS
-from ahual.flows.kinds import raw_tables
+from ahual.flows.kinds import kinds, raw_tables
 from ahual.flows.ops.status import last_run
 from ahual.warehouse import store
 
@@ -81,6 +81,9 @@ def run_checks() -> dict[str, list[str]]:
                                  ).fetchall()
     results["quarantine entries without a reason"] = quarantine_problems(home.quarantine,
                                                                          rejections)
+    results["home registries breaking their rules"] = [
+        p.plain() for k in kinds().values() if k.home_registry is not None
+        for p in k.home_registry.check()]
     run = last_run(home) or {}
     results["published warehouse is the latest build"] = (
         [f"the last build was refused: {p}" for p in run.get("refused_build") or []]
@@ -94,7 +97,8 @@ def run_checks() -> dict[str, list[str]]:
 PASSED = {"batches without their rows": "every batch has all its rows",
           "rows without lineage": "every row has its lineage",
           "marts disagree with core": "marts agree with core",
-          "quarantine entries without a reason": "every quarantine entry has its reason and file"}
+          "quarantine entries without a reason": "every quarantine entry has its reason and file",
+          "home registries breaking their rules": "the home's registries keep their rules"}
 
 
 def print_doctor() -> int:

@@ -63,26 +63,29 @@ def collect(limit: int = 10) -> dict:
                                     "loaded_as"), (*r[:5], json.loads(r[5])), strict=True))
                           for r in rows("status_loads", limit=limit)]
 
-        # who has not reported: the same obligations `ahual completeness` reads, for the
-        # latest half-year the data holds that is due
-        period = rows("latest_due_period", today=date.today())[0][0]
-        found = obligations.find(con, Period.parse(period)) if period else None
-        facts["obligations_period"] = period
-        facts["registrations_as_of"] = found.due and obligations.due_date(
-            Period.parse(period)) if found else None
-        missing = found.missing["registrations"] if found else []
-        facts["regions_without_report"] = [{"code": c, "name": n} for c, n in missing]
-        facts["late"] = found.late if found else []
-        facts["partial"] = found.partial if found else []
-        facts["monitoring_missing"] = [{"round": r[0], "regions": r[1]}
-                                       for r in rows("status_monitoring_missing")]
-        facts["progress_missing"] = [{"period": r[0], "agencies": r[1]}
-                                     for r in rows("status_progress_missing")]
-        loaded, registered = rows("status_studies")[0]
-        keys = {r[0] for r in con.execute("SELECT load_key FROM raw.load_batches").fetchall()}
-        for entry in facts["quarantine"]:  # refused once, loaded since (a retry, an alias)
-            entry["resolved"] = entry.get("load_key") in keys
-        facts["studies"] = {"with_microdata": loaded, "registered": registered}
+        # a first build refused leaves a published warehouse of loads and no marts
+        if build:
+            # who has not reported: the same obligations `ahual completeness` reads, for the
+            # latest half-year the data holds that is due
+            period = rows("latest_due_period", today=date.today())[0][0]
+            found = obligations.find(con, Period.parse(period)) if period else None
+            facts["obligations_period"] = period
+            facts["registrations_as_of"] = found.due and obligations.due_date(
+                Period.parse(period)) if found else None
+            missing = found.missing["registrations"] if found else []
+            facts["regions_without_report"] = [{"code": c, "name": n} for c, n in missing]
+            facts["late"] = found.late if found else []
+            facts["partial"] = found.partial if found else []
+            facts["monitoring_missing"] = [{"round": r[0], "regions": r[1]}
+                                           for r in rows("status_monitoring_missing")]
+            facts["progress_missing"] = [{"period": r[0], "agencies": r[1]}
+                                         for r in rows("status_progress_missing")]
+            loaded, registered = rows("status_studies")[0]
+            keys = {r[0] for r in
+                    con.execute("SELECT load_key FROM raw.load_batches").fetchall()}
+            for entry in facts["quarantine"]:  # refused once, loaded since (a retry, an alias)
+                entry["resolved"] = entry.get("load_key") in keys
+            facts["studies"] = {"with_microdata": loaded, "registered": registered}
     run = facts["last_run"]
     published_id = (facts["published"] or {}).get("build_id")
     facts["behind"] = None
@@ -170,6 +173,8 @@ def render(facts: dict) -> None:
         out.print(refused)
     else:
         out.print("\nQuarantine: empty")
+    if not build:  # no marts: nothing to say of who reported
+        return
     who = Table(title="Who has not reported", title_justify="left")
     who.add_column("what")
     who.add_column("missing")

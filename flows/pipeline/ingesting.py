@@ -18,6 +18,7 @@ from ahual.flows import build as build_step
 from ahual.flows import resources, settings
 from ahual.flows.console import say
 from ahual.flows.gate.files import Candidate, FileOutcome, IngestResult, receive
+from ahual.flows.kinds import check_home_registries
 from ahual.flows.kinds import kind as kind_named
 from ahual.flows.ops.loads import user_name
 from ahual.flows.ops.status import record_last_run
@@ -71,6 +72,7 @@ def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]]
     # Great Expectations' import (~5 s): only a run that receives files pays it
     from ahual.flows.gate.validation import data_docs_once
 
+    check_home_registries()
     result = IngestResult()
     events = list(events)
     reinstated: list[FileOutcome] = []

@@ -97,6 +97,20 @@ def test_a_refused_build_publishes_nothing_and_status_and_doctor_say_why(demo_co
     assert "the last build was refused" in capsys.readouterr().out
 
 
+def test_a_home_whose_first_build_was_refused_has_a_status(home, monkeypatch, capsys):
+    """Every file refused, no build made: status says what was refused, not a traceback."""
+    with monkeypatch.context() as patch:
+        patch.setattr(build_step, "check_marts", lambda con, marts: (_ for _ in ()).throw(
+            BuildRefused([Problem("marts.registrations", "a mart rule", "row 1 breaks it")])))
+        assert main(["build"]) == 1
+    capsys.readouterr()
+    assert main(["status"]) == 0
+    out = capsys.readouterr().out
+    assert "No build recorded" in out and "national_registrations_1990_2007.csv" in out
+    assert main(["status", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["published"] == {}
+
+
 # --- the identity of a load is its bytes and what they are loaded as ------------------------
 
 SHEET = [["region", "indicator", "value"], ["Akmola Region", "CONFLICTS", "2"]]

@@ -10,9 +10,12 @@ import sys
 import zipfile
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from tests.helpers import REPO
+from tests.helpers import REPO, write_csv
+from tests.kinds.test_studies_registry import S10, STUDY, VARIABLES
+from tests.kinds.test_survey import sample, write_sav
 
 
 @pytest.fixture(scope="module")
@@ -70,24 +73,60 @@ def test_the_wheel_carries_everything_ahual_reads(wheel):
     assert not [n for n in names if n.startswith(("tests/", "bench/", "flows/"))]
 
 
-def test_the_demo_runs_from_the_installed_wheel_in_an_empty_folder(wheel, tmp_path,
-                                                                   prefect_env):
-    site, empty, user = tmp_path / "site", tmp_path / "empty", tmp_path / "user"
-    empty.mkdir()
+@pytest.fixture(scope="module")
+def installed(wheel, tmp_path_factory) -> Path:
+    """The wheel installed into a folder of its own (put first on sys.path by the commands)."""
+    site = tmp_path_factory.mktemp("site")
     done = subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet",
                            "--disable-pip-version-check", "--target", str(site), str(wheel)],
                           capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    code = ("import sys; sys.path.insert(0, sys.argv[1]); import ahual.flows; "
-            "assert ahual.flows.__file__.startswith(sys.argv[1]), ahual.flows.__file__; "
-            "from ahual.flows.cli import main; sys.exit(main(['demo']))")
+    return site
+
+
+# `ahual ARGS...` from the installed wheel, never from this checkout
+FROM_WHEEL = ("import sys; sys.path.insert(0, sys.argv[1]); import ahual.flows; "
+              "assert ahual.flows.__file__.startswith(sys.argv[1]), ahual.flows.__file__; "
+              "from ahual.flows.cli import main; sys.exit(main(sys.argv[2:]))")
+
+
+def test_the_demo_runs_from_the_installed_wheel_in_an_empty_folder(installed, tmp_path,
+                                                                   prefect_env):
+    site, empty, user = installed, tmp_path / "empty", tmp_path / "user"
+    empty.mkdir()
     env = {k: v for k, v in os.environ.items() if k != "AHUAL_HOME"}
     env.update(prefect_env, HOME=str(user), XDG_DATA_HOME=str(user / ".local" / "share"))
-    ran = subprocess.run([sys.executable, "-c", code, str(site)], cwd=empty, env=env,
-                         capture_output=True, text=True, timeout=900)
+    ran = subprocess.run([sys.executable, "-c", FROM_WHEEL, str(site), "demo"], cwd=empty,
+                         env=env, capture_output=True, text=True, timeout=900)
     assert ran.returncode == 0, ran.stdout[-3000:] + ran.stderr[-3000:]
     assert list(empty.iterdir()) == []  # nothing written where the command ran
     home = user / ".local" / "share" / "ahual-demo"  # the demo's own home, not the analyst's
     assert (home / "warehouse.duckdb").is_file() and any((home / "snapshots").iterdir())
     assert not (user / ".local" / "share" / "ahual").exists()
     assert "671 -> 3783" in ran.stdout
+
+
+def test_an_installed_wheel_registers_a_study_of_the_centre_and_estimates_it(
+        installed, tmp_path, prefect_env):
+    """The tenth study, registered in AHUAL_HOME/studies/ with nothing installed edited."""
+    home, given = tmp_path / "home", tmp_path / "given"
+    given.mkdir()
+    write_csv(given / "studies.csv", [STUDY, S10])
+    write_csv(given / "study_variables.csv", VARIABLES)
+    survey = write_sav(tmp_path / "s10.sav", sample())
+    env = dict(os.environ, **prefect_env, AHUAL_HOME=str(home))
+
+    def ahual(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-c", FROM_WHEEL, str(installed), *args],
+                              env=env, capture_output=True, text=True, timeout=600)
+
+    added = ahual("studies", "add", str(given / "studies.csv"),
+                  str(given / "study_variables.csv"), "--why", "the centre's 2009 study")
+    assert added.returncode == 0, added.stdout + added.stderr
+    loaded = ahual("ingest", "survey", "--study", "S10", str(survey))
+    assert loaded.returncode == 0, loaded.stdout[-3000:] + loaded.stderr[-3000:]
+    with duckdb.connect(str(home / "warehouse.duckdb"), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM marts.study_estimates WHERE study_id = 'S10' "
+                           "AND domain = 'national'").fetchone()[0] > 0
+    assert not list(installed.rglob("studies/S10*")) and "S10" not in (
+        installed / "ahual/datasets/reference/studies/studies.csv").read_text(encoding="utf-8")

@@ -124,11 +124,12 @@ def refused(home: Path, capsys, argv: list[str], rule: str) -> tuple[str, dict]:
     return out, entry
 
 
-def registry_with(monkeypatch, study: str, **changes) -> None:
-    """The study registry as the parser sees it, with `changes` to one study."""
-    rows = {k: dict(v) for k, v in registry.studies().items()}
-    rows[study].update(changes)
-    monkeypatch.setattr(registry, "studies", lambda: rows)
+def registry_with(home: Path, study: str, **changes) -> None:
+    """The home's study registry (AHUAL_HOME/studies/) with `changes` to one shipped study."""
+    row = {**registry.studies()[study], **changes}
+    columns = list(row)
+    (home / "studies").mkdir(parents=True, exist_ok=True)
+    write_csv(home / "studies" / "studies.csv", [columns, [row[c] for c in columns]])
 
 
 # --- a study loaded once -------------------------------------------------------------------
@@ -424,9 +425,8 @@ def test_a_column_map_naming_a_column_the_file_lacks_is_refused(home, tmp_path, 
     assert entry["side_files"] == {"map": "s01.map.yaml"}
 
 
-def test_undeclared_missing_codes_refused_where_the_registry_says_so(home, tmp_path, capsys,
-                                                                    monkeypatch):
-    registry_with(monkeypatch, "S01", missing_labels="refuse")
+def test_undeclared_missing_codes_refused_where_the_registry_says_so(home, tmp_path, capsys):
+    registry_with(home, "S01", missing_labels="refuse")
     path = write_sav(tmp_path / "s01.sav", sample(), missing={
         "q_believer": [{"lo": 8.0, "hi": 8.0}]})  # 99 «Refused» of q_confession undeclared
     out, _ = refused(home, capsys, ["--study", "S01", str(path)], "missing codes declared")
@@ -434,9 +434,8 @@ def test_undeclared_missing_codes_refused_where_the_registry_says_so(home, tmp_p
     assert "the registry's missing_labels for S01 is refuse" in out
 
 
-def test_single_psu_strata_refused_where_the_registry_says_fail(home, tmp_path, capsys,
-                                                               monkeypatch):
-    registry_with(monkeypatch, "S01", lonely_psu="fail")
+def test_single_psu_strata_refused_where_the_registry_says_fail(home, tmp_path, capsys):
+    registry_with(home, "S01", lonely_psu="fail")
     frame = sample().assign(psu=lambda f: f["psu"].where(f["stratum"] != 4, 1.0))
     path = write_sav(tmp_path / "s01.sav", frame)
     out, _ = refused(home, capsys, ["--study", "S01", str(path)],

@@ -130,5 +130,5 @@ KIND = Kind(
     raw_tables=("register_records",),
     example="ahual ingest register 2013-01-01_register_kostanay.xlsx",
     home_files=("register_decisions",),  # analysts' decisions on pairs (commands.py)
-    commands="ahual.flows.kinds.register.commands:app",
+    commands=(("register", "ahual.flows.kinds.register.commands:app"),),
 )

@@ -9,7 +9,8 @@
     design.py     design columns per respondent, single-PSU strata
     answers.py    the long answers table and the extra columns; calibration.py raking to margins
     prefilter.py  the respondents GX needs to see
-    registry.py   the study registry
+    registry.py   the study registry; overlay.py the centre's own rows laid over it from
+                  AHUAL_HOME/studies/, home_registry.py their rules; commands.py `ahual studies`
     raking.py     iterative proportional fitting
 """
 
@@ -18,7 +19,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ahual.flows.kinds.base import Kind, Options, Parsed
+from ahual.flows.kinds.base import HomeRegistry, Kind, Options, Parsed
+from ahual.flows.kinds.survey import overlay
 from ahual.flows.problems import UsageError
 
 CODEBOOK_SUFFIX = ".codebook.csv"
@@ -28,7 +30,7 @@ MAP_SUFFIX = ".map.yaml"
 @dataclass(frozen=True)
 class SurveyOptions(Options):
     study: str = field(metadata={
-        "help": "the study, e.g. S04 (datasets/reference/studies/studies.csv)",
+        "help": "the study, e.g. S04 (`ahual studies list`)",
         "metavar": "ID", "folder": True})
     codebook: Path | None = field(default=None, metadata={
         "help": "codebook CSV (default: FILE.codebook.csv beside the file)", "metavar": "PATH"})
@@ -48,10 +50,11 @@ class SurveyOptions(Options):
 
         if self.study not in studies():
             raise UsageError(f"--study {self.study}: the study registry has "
-                             f"{', '.join(studies())} (datasets/reference/studies/studies.csv)")
+                             f"{', '.join(studies())}; register a study of the centre's with "
+                             "`ahual studies add`")
         wrong = check_study(studies()[self.study])
         if wrong:
-            raise UsageError(f"study {self.study} in datasets/reference/studies/studies.csv: "
+            raise UsageError(f"study {self.study} in the registry (`ahual studies check`): "
                              + "; ".join(wrong))
         for name in ("codebook", "map"):
             value = getattr(self, name)
@@ -104,6 +107,12 @@ def parse_study(path: Path, options: SurveyOptions, study: dict) -> Parsed:
                   warnings=survey.warnings, summary=survey.summary)
 
 
+def _check() -> list:
+    from ahual.flows.kinds.survey import home_registry  # checking the registry needs pandas
+
+    return home_registry.check()
+
+
 KIND = Kind(
     name="survey",
     title="One study's respondent microdata",
@@ -114,4 +123,7 @@ KIND = Kind(
     suffixes=(".sav", ".csv"),
     one_file=True,
     example="ahual ingest survey --study S04 S04.sav",
+    home_registry=HomeRegistry(check=_check, references=overlay.references,
+                               files=overlay.home_files),
+    commands=(("studies", "ahual.flows.kinds.survey.commands:app"),),
 )

@@ -1,6 +1,7 @@
-"""The study registry (`datasets/reference/studies/`): the programme's studies, their questions,
-their default column maps and the population margins raked to. Read with the csv module:
-checking `--study` must not wait for pandas.
+"""The study registry (`datasets/reference/studies/`, with the centre's own rows laid over it
+from AHUAL_HOME/studies/: overlay.py): the studies, their questions, their default column maps
+and the population margins raked to. Read with the csv module: checking `--study` must not
+wait for pandas.
 
 A study's row says how its files are to be read and estimated (README.md beside the registry
 says why the defaults are what they are):
@@ -16,13 +17,12 @@ says why the defaults are what they are):
 
 from __future__ import annotations
 
-import csv
-from functools import cache
+from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
 
-from ahual.flows import resources
+from ahual.flows.kinds.survey import overlay
 
 DESIGN_COLUMNS = {"simple": (), "stratified": ("stratum",), "clustered": ("psu",),
                   "stratified-clustered": ("stratum", "psu")}
@@ -36,9 +36,7 @@ DEFAULTS = {"lonely_psu": "adjust", "interval": "logit", "age_min": "18", "age_m
 
 
 def _rows(name: str) -> list[dict[str, str]]:
-    path = resources.reference() / "studies" / name
-    with open(path, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+    return overlay.read_rows(overlay.effective(name))[1]
 
 
 def with_defaults(row: dict[str, str]) -> dict[str, str]:
@@ -46,7 +44,6 @@ def with_defaults(row: dict[str, str]) -> dict[str, str]:
     return {**row, **{k: v for k, v in DEFAULTS.items() if not (row.get(k) or "").strip()}}
 
 
-@cache
 def studies() -> dict[str, dict[str, str]]:
     """study_id -> its registry row (empty cells filled with the defaults)."""
     return {row["study_id"]: with_defaults(row) for row in _rows("studies.csv")}
@@ -70,19 +67,26 @@ def check_study(study: dict[str, str]) -> list[str]:
 
 
 def default_map(study_id: str) -> Path | None:
-    """The study's registry column map (`maps/<study>.map.yaml`), used when a file comes with
-    none of its own."""
-    path = resources.reference() / "studies" / "maps" / f"{study_id}.map.yaml"
-    return path if path.is_file() else None
+    """The study's registry column map (`maps/<study>.map.yaml`, the home's before the shipped
+    one), used when a file comes with none of its own."""
+    return overlay.column_map(study_id)
 
 
-@cache
 def study_variables() -> pd.DataFrame:
-    return pd.read_csv(resources.reference() / "studies" / "study_variables.csv", dtype=str,
-                       keep_default_na=False)
+    return _frame(overlay.effective("study_variables.csv")).copy()
 
 
-@cache
 def population_margins(name: str) -> pd.DataFrame:
-    return pd.read_csv(resources.reference() / "studies" / f"{name}.csv",
-                       dtype={"region_code": str}, keep_default_na=False)
+    frame = _frame(overlay.effective(f"{name}.csv")).copy()
+    frame["population"] = pd.to_numeric(frame["population"])
+    return frame
+
+
+def _frame(path: Path) -> pd.DataFrame:
+    stat = path.stat()  # a file changed since it was read is read again
+    return _read_frame(str(path), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=32)
+def _read_frame(path: str, *_signature: int) -> pd.DataFrame:
+    return pd.read_csv(path, dtype=str, keep_default_na=False)
