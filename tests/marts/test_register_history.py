@@ -54,3 +54,15 @@ def test_every_difference_with_the_reported_counts_is_explained(demo_con):
     assert different["associations"].map(len).gt(0).all()  # each names who explains it
     pavlodar = different[different["region_code"] == "55"]
     assert (pavlodar["difference"] < 0).all()  # Pavlodar leaves its branches out
+
+
+def test_growth_rates_and_forecasts_say_they_are_made_from_the_reported_counts(demo_con):
+    """Two views of one reality: the analyses of counts name their source, and their figures
+    are the reports' (the 2007 national total of the programme), not the register's."""
+    for mart in ("association_growth", "registration_rates", "association_forecasts"):
+        assert demo_con.sql(f"SELECT DISTINCT count_source FROM marts.{mart}").fetchall() == [
+            ("reported counts",)], mart
+    [(reported,)] = demo_con.sql("SELECT DISTINCT to_count FROM marts.association_growth "
+                                 "WHERE confession_family = 'ALL' AND to_date = DATE "
+                                 "'2007-01-01'").fetchall()
+    assert reported == 3783

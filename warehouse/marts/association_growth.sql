@@ -150,6 +150,7 @@ select
     100.0 * (t.associations - f.associations) / nullif(f.associations, 0) as pct_change,
     100.0 * (pow(t.associations / nullif(f.associations, 0),
                  365.25 / date_diff('day', f.as_of, t.as_of)) - 1)     as annual_growth_pct,
+    'reported counts'                           as count_source,
     f.basis                                     as from_basis,
     t.basis                                     as to_basis,
     f.batches                                   as from_batches,

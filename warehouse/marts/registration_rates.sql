@@ -73,6 +73,7 @@ select
     population.source_url                                           as population_source,
     population.days_apart                                           as population_days_from_as_of,
     case when population.folded then population.part_codes end      as population_summed_from,
+    'reported counts'                                               as count_source,
     reports.batch_id,
     reports.source_file,
     reports.file_sha256

@@ -35,6 +35,8 @@ from ahual.warehouse.marts.association_forecasts.series import Point
 READS = ("marts.registrations_comparable", "marts.association_growth",
          "staging.stg_taxonomy_changes", "staging.stg_confessions", "staging.stg_regions")
 
+# the reports' counts, never the register of associations (marts.register_history)
+COUNT_SOURCE = "reported counts"
 SCHEMA = pa.schema([
     ("level", pa.string()), ("unit_code", pa.string()), ("unit_name_en", pa.string()),
     ("unit_2007_code", pa.string()), ("confession_family", pa.string()),
@@ -50,6 +52,7 @@ SCHEMA = pa.schema([
     ("mae", pa.float64()), ("mase", pa.float64()),
     ("coverage_80", pa.float64()), ("coverage_95", pa.float64()),
     ("status", pa.string()), ("reason", pa.string()), ("selection", pa.string()),
+    ("count_source", pa.string()),
     ("batches", pa.string()),
 ])
 
@@ -176,6 +179,7 @@ def _append(columns: dict[str, list], outcome: selection.Outcome, **series) -> N
                 "status": "forecast" if given else status,
                 "reason": None if given else reason,
                 "selection": outcome.selection,
+                "count_source": COUNT_SOURCE,
                 "batches": batches or None,
             }
             for key, value in row.items():
