@@ -40,8 +40,12 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ahual.warehouse.marts import (study_crosstab_tests, study_crosstabs, study_differences,
-                                   study_estimates)
+from ahual.warehouse.marts import (
+    study_crosstab_tests,
+    study_crosstabs,
+    study_differences,
+    study_estimates,
+)
 from bench import generate
 from bench.survey_ahual import prepare
 
@@ -112,7 +116,7 @@ def _checks(differences: pa.Table, crosstabs: pa.Table, tests: pa.Table) -> dict
             out[f"{key}|{field}"] = row[field]
     for row in tests.to_pylist():
         key = f"test|{row['row_variable']}|{row['column_variable']}"
-        for field in ("f_statistic", "f_ndf", "f_p_value", "chisq_statistic", "chisq_p_value"):
+        for field in ("f_statistic", "f_ndf", "f_p_value", "pearson_chisq", "chisq_p_value"):
             out[f"{key}|{field}"] = row[field]
     return out
 

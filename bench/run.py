@@ -151,6 +151,32 @@ def main(argv: list[str] | None = None) -> int:
     record("no-op ingest of an already-loaded file", "ahual ingest", a,
            "python -c 'import prefect'", b, "<= 1.5")
 
+    # 1b. The first commands after a reboot: no local server, no warm worker. One that needs
+    # no flow (completeness reads the published warehouse) and one that does (a new report:
+    # the server, unless --prefect-api-url names one, and the worker start first, saying so).
+    def reboot() -> None:
+        subprocess.run([*AHUAL, "server", "stop"], env=home_env, capture_output=True)
+
+    a, b = alternate([*AHUAL, "completeness"], [PY, "-c", "import prefect"], args.runs,
+                     home_env, before_a=reboot)
+    ok(a, "completeness after a reboot", problems, codes=(0, 1))  # 1: someone has not reported
+    record("the first command after a reboot: who has not reported (no flow)",
+           "ahual completeness", a, "python -c 'import prefect'", b, "<= 3")
+    cold = work / "cold.csv"
+    salts = iter(range(2000, 3000))
+
+    def reboot_and_new_report() -> None:
+        reboot()
+        generate.registration_report(cold, "63", "2024-07-01", salt=next(salts))
+
+    a, b = alternate([*AHUAL, "ingest", "registrations", str(cold)],
+                     [PY, "-c", "import prefect"], args.runs, home_env,
+                     before_a=reboot_and_new_report)
+    ok(a, "a new report after a reboot", problems)
+    record("the first command after a reboot: a new report (starts the server and the worker)",
+           "ahual ingest", a, "python -c 'import prefect'", b, "<= 3",
+           worker_peak_mb(home))
+
     # 2. One new regional report: validated, loaded, built and published (the warm worker,
     # started by the warm-up, runs it) vs the hand script checking and inserting the same file.
     # Every run gets bytes neither side has seen: the warm worker remembers what it judged.

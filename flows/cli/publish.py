@@ -19,6 +19,7 @@ from ahual.flows.cli.common import (
 )
 from ahual.flows.console import say
 from ahual.flows.obligations import half_year, reporting_half_years
+from ahual.flows.ops import completeness as completeness_step
 from ahual.flows.ops.demo import prepare_home
 from ahual.flows.problems import UsageError
 from ahual.flows.report import LANGUAGES
@@ -127,10 +128,11 @@ def completeness(period: Annotated[str | None, typer.Option(
     Regions owe the registration report as of the day after the half-year, responsible
     agencies their progress report. Without --period: the last closed half-year.
 
+    Answered from the published warehouse, with no Prefect server or worker to wait for; the
+    scheduled `completeness-check` flow records the same answer as artifacts in the UI.
+
     Example: ahual completeness --period 2008H2 --json"""
-    half = half_year(period)
-    pipeline = flows()
-    _, found = run_flow(pipeline.completeness_check, period=str(half))
+    found = completeness_step.check(str(half_year(period)))
     if STATE["json"]:
         print(json.dumps(found.as_dict(), ensure_ascii=False, indent=2))
     return EXIT_OK if found.complete else EXIT_REJECTED

@@ -4,8 +4,6 @@ left as the run's artifacts."""
 
 from __future__ import annotations
 
-from prefect.artifacts import create_markdown_artifact, create_table_artifact
-
 from ahual.flows import settings
 from ahual.flows.console import say
 from ahual.flows.kinds import kinds
@@ -51,6 +49,9 @@ def say_found(found: Completeness) -> None:
 def artifacts(found: Completeness) -> None:
     """Artifacts of the run, and an event per region that has not reported (the automation
     ahual-region-not-reported, flows/ops/automations.py, fires on them)."""
+    # Prefect's import (~3 s): only the scheduled flow pays it, never `ahual completeness`
+    from prefect.artifacts import create_markdown_artifact, create_table_artifact
+
     due = found.due.isoformat() if found.due else ""
     regions = found.missing.get("registrations", [])  # the automation's event is per region
     emit_not_reported(found.period, due, regions)
