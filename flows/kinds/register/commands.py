@@ -73,14 +73,16 @@ def queue(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = 
 
 
 @app.command("decide")
-def decide(record_a: str, record_b: str,
+def decide(record_a: Annotated[str, typer.Argument(metavar="RECORD_A", help="a record of the "
+                                                     "queue (`ahual register queue`)")],
+           record_b: Annotated[str, typer.Argument(metavar="RECORD_B", help="the other")],
            accept: Annotated[bool, typer.Option("--accept", help="one association")] = False,
            reject: Annotated[bool, typer.Option("--reject", help="two associations")] = False,
            reason: Annotated[str, typer.Option("--reason", help="why (required)")] = "") -> None:
     """Record that two queued records are one association (--accept) or two (--reject).
 
-    Example: ahual register decide 3f2a9c1b04de:17 77c0d1e2f3a4:210 --accept --reason
-    "same mosque: the 2013 extract spells its name in Kazakh"."""
+    Example: ahual register decide 3f2a9c1b04de:17 77c0d1e2f3a4:210 --accept --reason "..."
+    """
     if accept == reject:
         _usage("give exactly one of --accept and --reject")
     if not reason.strip():

@@ -79,16 +79,15 @@ def check_command() -> None:
 
 @app.command("add", epilog=EXIT_CODES)
 def add(files: Annotated[list[Path], typer.Argument(
-            help="registry CSVs named as in datasets/reference/studies/ (studies.csv, "
-                 "study_variables.csv, ...), population margins (any other CSV) and column "
-                 "maps (STUDY.map.yaml)", show_default=False)],
+            metavar="FILE", help="registry CSVs named as in datasets/reference/studies/ "
+            "(studies.csv, study_variables.csv, ...), population margins (any other CSV) and "
+            "column maps (STUDY.map.yaml)", show_default=False)],
         why: Annotated[str, typer.Option("--why", help="why (required; kept in the log)")] = "",
         who: Annotated[str, typer.Option("--who", help="who (default: the login name)")] = ""
         ) -> None:
     """Lay each file's rows over the centre's registry, after checking the whole of it.
 
-    Example: ahual studies add studies.csv study_variables.csv S10.map.yaml --why "S10, the
-    centre's own 2009 study"
+    Example: ahual studies add studies.csv study_variables.csv --why "our S10"
     """
     if not why.strip():
         _usage("say why with --why: a change of the registry is kept with its reason")

@@ -136,7 +136,12 @@ def effective(name: str) -> Path:
     """The registry file `name` as this home has it: the shipped one, the home's own, or both
     laid together (written to AHUAL_HOME/work/studies/)."""
     home, shipped = home_folder() / name, shipped_folder() / name
-    return _effective(name, (str(settings.home().root), *_signature(home, shipped)))
+    key = (str(settings.home().root), *_signature(home, shipped))
+    path = _effective(name, key)
+    if not path.is_file():  # work/ was emptied (a restore) since: lay them together again
+        _effective.cache_clear()
+        path = _effective(name, key)
+    return path
 
 
 def column_map(study_id: str) -> Path | None:
