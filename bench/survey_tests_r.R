@@ -93,16 +93,20 @@ for (pair in tables) {
   check(paste0(key, "|f_p_value"), fs$p.value)
   check(paste0(key, "|pearson_chisq"), xs$statistic)  # svychisq reports X2 itself
   check(paste0(key, "|chisq_p_value"), xs$p.value)
+  # svyby without covmat has only the variances: vcov() says so, harmlessly
+  row_se <- suppressWarnings(sqrt(diag(vcov(byr))))
+  column_se <- suppressWarnings(sqrt(diag(vcov(byc))))
   for (jc in seq_along(cl)) for (ir in seq_along(rl)) {
     key <- paste("crosstab", rv, cv, rl[ir], cl[jc], sep = "|")
     k <- (jc - 1) * length(rl) + ir
     check(paste0(key, "|estimate"), coef(m)[k]); check(paste0(key, "|std_error"), SE(m)[k])
     check(paste0(key, "|row_share"), coef(byr)[paste0(rl[ir], ":.c", cl[jc])])
-    check(paste0(key, "|row_share_se"), suppressWarnings(sqrt(diag(vcov(byr))))[paste0(rl[ir], ":.c", cl[jc])])
-    check(paste0(key, "|column_share_se"), suppressWarnings(sqrt(diag(vcov(byc))))[paste0(cl[jc], ":.r", rl[ir])])
+    check(paste0(key, "|row_share_se"), row_se[paste0(rl[ir], ":.c", cl[jc])])
+    check(paste0(key, "|column_share_se"), column_se[paste0(cl[jc], ":.r", rl[ir])])
   }
 }
 elapsed <- proc.time()[["elapsed"]] - started
 values <- sprintf('"%s": %.17g', names(checks), unlist(checks))
-cat(sprintf('{"compute_s": %.3f, "differences": %d, "crosstabs": %d, "tests": %d, "checks": {%s}}\n',
+cat(sprintf(paste0('{"compute_s": %.3f, "differences": %d, "crosstabs": %d, "tests": %d, ',
+                   '"checks": {%s}}\n'),
             elapsed, differences, crosstabs, tests, paste(values, collapse = ", ")))
