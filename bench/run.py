@@ -224,6 +224,24 @@ def main(argv: list[str] | None = None) -> int:
         ok(a, "one new report, own process", problems)
         record("one new registration report, in a process of its own (AHUAL_DAEMON=0)",
                "ahual ingest", a, "hand script", b, "(for reference)")
+        # The site of a demo snapshot: every table's pages in kk/ru/en and its downloads,
+        # against a hand script putting the same tables on pages (bench/site_floor.py).
+        quarter = max(p.name for p in (baseline / "snapshots").iterdir())
+        snapshot = home / "snapshots" / quarter
+        floor_out = work / "site-floor"
+
+        def with_snapshot() -> None:
+            fresh_home()
+            shutil.rmtree(home / "site", ignore_errors=True)
+            shutil.copytree(baseline / "snapshots" / quarter, snapshot)
+
+        a, b = alternate([*AHUAL, "site", "--quarter", quarter],
+                         [PY, "-m", "bench.site_floor", str(snapshot), str(floor_out)],
+                         args.runs, home_env, before_a=with_snapshot)
+        ok(a, "site of a snapshot", problems)
+        record(f"the site of a demo snapshot ({quarter}: every table's pages in kk/ru/en, "
+               "downloads, map, charts, region pages)", "ahual site", a,
+               "hand script: pandas to_html + to_excel per table", b, "(for reference)")
     subprocess.run([*AHUAL, "server", "stop"], env=home_env, capture_output=True)
 
     # 4. Survey estimates: every variable x category x domain, three ways.
