@@ -17,6 +17,7 @@ AHUAL_HOME elsewhere; nothing here touches the disk.
 
 from __future__ import annotations
 
+import getpass
 import os
 from functools import cached_property
 from pathlib import Path
@@ -25,6 +26,14 @@ from typing import Literal
 from platformdirs import user_data_path
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+def user_name() -> str:
+    """Who did it, when not said: the login name."""
+    try:
+        return getpass.getuser()
+    except (OSError, KeyError):
+        return "unknown"
 
 
 def default_home() -> Path:

@@ -13,6 +13,7 @@ from typing import Annotated
 
 import typer
 
+from ahual.flows import settings
 from ahual.flows.cli.common import EXIT_OK, EXIT_REJECTED, STATE, flows, run_flow
 from ahual.flows.console import say
 from ahual.flows.gate.files import counted
@@ -91,7 +92,7 @@ def revert(
 
     Example: ahual loads revert 7 --why "S02's file sent as S01 by mistake\""""
     load = loads_step.check_revert(batch, why)  # a usage error says so before anything runs
-    who = " ".join((who or loads_step.user_name()).split())
+    who = " ".join((who or settings.user_name()).split())
     why = " ".join(why.split())
     pipeline = flows()
     _, result = run_flow(pipeline.revert_load, batch_id=batch, why=why, who=who)

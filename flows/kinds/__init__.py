@@ -10,7 +10,7 @@ import pkgutil
 from functools import cache
 
 from ahual.flows.kinds.base import Kind
-from ahual.flows.problems import UsageError
+from ahual.flows.problems import Problem, UsageError
 
 
 @cache
@@ -37,11 +37,17 @@ def raw_tables() -> list[str]:
     return [table for k in kinds().values() for table in k.raw_tables]
 
 
+def home_registry_problems() -> list[Problem]:
+    """What is wrong with the registries the centre keeps in its home (the study registry,
+    AHUAL_HOME/studies/): file, row and rule."""
+    return [p for k in kinds().values() if k.home_registry is not None
+            for p in k.home_registry.check()]
+
+
 def check_home_registries() -> None:
-    """Nothing is loaded or built while a registry the centre keeps in its home (the study
-    registry, AHUAL_HOME/studies/) breaks a rule: a usage error naming file, row and rule."""
-    problems = [p for k in kinds().values() if k.home_registry is not None
-                for p in k.home_registry.check()]
+    """Nothing is loaded or built while a registry of the home breaks a rule: a usage error
+    naming file, row and rule."""
+    problems = home_registry_problems()
     if problems:
         raise UsageError("a registry of this home breaks its rules; nothing was loaded or "
                          "built (fix the files named):\n  "

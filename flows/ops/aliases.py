@@ -33,7 +33,6 @@ import pandas as pd
 from ahual.flows import resources
 from ahual.flows.gate.quarantine import safe_name
 from ahual.flows.kinds import kind as kind_named
-from ahual.flows.ops.loads import user_name
 from ahual.flows.ops.quarantined import Entry, quarantined
 from ahual.flows.problems import InputRejected, UsageError, shown
 from ahual.flows.reading import vocabulary as v
@@ -49,6 +48,7 @@ from ahual.flows.reading.vocabulary import (
     read_overlay,
     vocabulary,
 )
+from ahual.flows.settings import user_name
 
 # --- unknown labels --------------------------------------------------------------------------
 

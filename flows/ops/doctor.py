@@ -17,7 +17,7 @@ from pathlib import Path
 from ahual.flows import resources, settings
 from ahual.flows.console import say
 from ahual.flows.gate.quarantine import REASONS
-from ahual.flows.kinds import kinds, raw_tables
+from ahual.flows.kinds import home_registry_problems, raw_tables
 from ahual.flows.ops.status import last_run
 from ahual.warehouse import store
 
@@ -82,8 +82,7 @@ def run_checks() -> dict[str, list[str]]:
     results["quarantine entries without a reason"] = quarantine_problems(home.quarantine,
                                                                          rejections)
     results["home registries breaking their rules"] = [
-        p.plain() for k in kinds().values() if k.home_registry is not None
-        for p in k.home_registry.check()]
+        p.plain() for p in home_registry_problems()]
     run = last_run(home) or {}
     results["published warehouse is the latest build"] = (
         [f"the last build was refused: {p}" for p in run.get("refused_build") or []]

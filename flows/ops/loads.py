@@ -8,21 +8,12 @@ so a command that only lists never starts Prefect.
 
 from __future__ import annotations
 
-import getpass
 import json
 from dataclasses import dataclass
 
 from ahual.flows import settings
 from ahual.flows.problems import UsageError
 from ahual.warehouse import store
-
-
-def user_name() -> str:
-    """Who did it, when not said: the login name."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
 
 
 @dataclass(frozen=True)

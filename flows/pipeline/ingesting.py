@@ -20,7 +20,6 @@ from ahual.flows.console import say
 from ahual.flows.gate.files import Candidate, FileOutcome, IngestResult, receive
 from ahual.flows.kinds import check_home_registries
 from ahual.flows.kinds import kind as kind_named
-from ahual.flows.ops.loads import user_name
 from ahual.flows.ops.status import record_last_run
 from ahual.flows.pipeline.steps import LoadEvent, check_each, commit, quarantine_file
 from ahual.flows.problems import Problem
@@ -112,7 +111,7 @@ def ingest_candidates(wh: store.Warehouse, gather: Callable[[], list[Candidate]]
                         result.outcomes.append(FileOutcome(name, candidate.kind.name,
                                                            "unchanged", batch_id=batch_id))
                     else:
-                        events.append(LoadEvent(batch_id, "reinstate", user_name(),
+                        events.append(LoadEvent(batch_id, "reinstate", settings.user_name(),
                                                 f"{name} sent again"))
                         reinstated.append(FileOutcome(
                             name, candidate.kind.name, "reinstated", batch_id=batch_id,

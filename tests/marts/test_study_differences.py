@@ -191,20 +191,7 @@ def test_the_demo_compares_only_what_the_registry_declares_comparable(demo_con):
 
 
 def test_the_new_marts_document_every_column_and_have_a_suite():
-    import json
-
-    import yaml
-
     from ahual.warehouse.marts import study_crosstab_tests, study_crosstabs, study_differences
 
-    root = build_marts.resources.warehouse() / "marts"
     for module in (study_differences, study_crosstabs, study_crosstab_tests):
-        name = module.__name__.rsplit(".", 1)[1]
-        spec = yaml.safe_load((root / f"{name}.yml").read_text(encoding="utf-8"))
-        assert list(spec["columns"]) == module.SCHEMA.names, name
-        assert set(spec["key"]) <= set(module.SCHEMA.names) and "suppressed" in spec["columns"]
-        suite = json.loads((build_marts.resources.expectations() / "marts" / f"{name}.json")
-                           .read_text(encoding="utf-8"))
-        unique = [e for e in suite["expectations"]
-                  if e["type"] == "expect_compound_columns_to_be_unique"]
-        assert unique and unique[0]["kwargs"]["column_list"] == spec["key"], name
+        build_marts.assert_documented_with_suite(module)

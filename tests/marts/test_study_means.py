@@ -21,13 +21,11 @@ variable, datasets/reference/studies/study_domains.csv) of every numeric column:
 
 from __future__ import annotations
 
-import json
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pytest
-import yaml
 
 from tests.r import marts as build_marts
 from tests.r import oracle
@@ -195,14 +193,5 @@ def test_the_demo_estimates_age_in_every_study_that_gives_it(demo_con):
 def test_the_new_marts_document_every_column_and_have_a_suite():
     from ahual.warehouse.marts import study_means, study_quantiles
 
-    root = build_marts.resources.warehouse() / "marts"
     for module in (study_means, study_quantiles):
-        name = module.__name__.rsplit(".", 1)[1]
-        spec = yaml.safe_load((root / f"{name}.yml").read_text(encoding="utf-8"))
-        assert list(spec["columns"]) == module.SCHEMA.names, name
-        assert set(spec["key"]) <= set(module.SCHEMA.names) and "suppressed" in spec["columns"]
-        suite = json.loads((build_marts.resources.expectations() / "marts" / f"{name}.json")
-                           .read_text(encoding="utf-8"))
-        unique = [e for e in suite["expectations"]
-                  if e["type"] == "expect_compound_columns_to_be_unique"]
-        assert unique and unique[0]["kwargs"]["column_list"] == spec["key"], name
+        build_marts.assert_documented_with_suite(module)

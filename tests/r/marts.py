@@ -6,10 +6,12 @@ asked for, in one DuckDB of the test's own. No Prefect."""
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import duckdb
 import pandas as pd
+import yaml
 
 from ahual.flows import build as build_step
 from ahual.flows import resources
@@ -89,3 +91,18 @@ def build(folder: Path, loads: list[tuple[dict, object]], marts: list[str],
         runner.build(con, reference_files=files, sources=sources, shares=shares, previous={},
                      models=_models(marts))
         return {m: con.sql(f"SELECT * FROM marts.{m} ORDER BY ALL").df() for m in marts}
+
+
+def assert_documented_with_suite(module) -> None:
+    """A Python mart's .yml lists its columns in order and a key among them, and its suite
+    holds the key unique."""
+    name = module.__name__.rsplit(".", 1)[1]
+    spec = yaml.safe_load((resources.warehouse() / "marts" / f"{name}.yml")
+                          .read_text(encoding="utf-8"))
+    assert list(spec["columns"]) == module.SCHEMA.names, name
+    assert set(spec["key"]) <= set(module.SCHEMA.names) and "suppressed" in spec["columns"]
+    suite = json.loads((resources.expectations() / "marts" / f"{name}.json")
+                       .read_text(encoding="utf-8"))
+    unique = [e for e in suite["expectations"]
+              if e["type"] == "expect_compound_columns_to_be_unique"]
+    assert unique and unique[0]["kwargs"]["column_list"] == spec["key"], name

@@ -11,7 +11,6 @@ an accepted pair, keeps a rejected one apart, and gives the same identities agai
 from __future__ import annotations
 
 import csv
-import getpass
 import json
 from datetime import datetime
 from pathlib import Path
@@ -98,7 +97,7 @@ def decide(record_a: Annotated[str, typer.Argument(metavar="RECORD_A", help="a r
         out = csv.writer(handle)
         if new:
             out.writerow(COLUMNS)
-        out.writerow([a, b, "accept" if accept else "reject", getpass.getuser(),
+        out.writerow([a, b, "accept" if accept else "reject", settings.user_name(),
                       " ".join(reason.split()), datetime.now().isoformat(timespec="seconds")])
     print(f"{'accepted' if accept else 'rejected'} {a} {b}: kept in {path}; the next build "
           "(ahual build) applies it")

@@ -14,7 +14,6 @@ when and why in AHUAL_HOME/studies/changes.csv. The next load or `ahual build` b
 from __future__ import annotations
 
 import csv
-import getpass
 import json
 import shutil
 import tempfile
@@ -24,7 +23,7 @@ from typing import Annotated
 
 import typer
 
-from ahual.flows import console
+from ahual.flows import console, settings
 from ahual.flows.kinds.base import sha256_of
 from ahual.flows.kinds.survey import overlay
 from ahual.flows.kinds.survey.home_registry import check, file_rows
@@ -116,7 +115,7 @@ def add(files: Annotated[list[Path], typer.Argument(
             overlay.write_if_changed(target, (candidate / relative).read_text(encoding="utf-8"))
             added, replaced = counts[path.name]
             log.append((relative, added, replaced, sha256_of(target)))
-    _log(log, who.strip() or _login(), " ".join(why.split()))
+    _log(log, who.strip() or settings.user_name(), " ".join(why.split()))
     for relative, added, replaced, _ in log:
         print(f"{relative}: {added} row(s) added, {replaced} replaced")
     print(f"kept in {home} (log: {overlay.CHANGES}); the next load or `ahual build` builds "
@@ -136,13 +135,8 @@ def _lay_over(path: Path, candidate: Path) -> tuple[int, int]:
     _refuse_if(problems)
     target = candidate / path.name
     current = overlay.read_rows(target)[1] if target.is_file() else []
-    key = overlay.key_of(path.name)
-    keys = {tuple(r.get(k, "") for k in key) for r in current}
-    replaced = sum(tuple(r.get(k, "") for k in key) in keys for r in rows)
-    by_key = {tuple(r.get(k, "") for k in key): r for r in current}
-    by_key |= {tuple(r.get(k, "") for k in key): r for r in rows}
-    target.write_text(overlay.csv_text(overlay.columns_of(path.name), list(by_key.values())),
-                      encoding="utf-8")
+    laid, replaced = overlay.lay_over(current, rows, overlay.key_of(path.name))
+    target.write_text(overlay.csv_text(overlay.columns_of(path.name), laid), encoding="utf-8")
     return len(rows) - replaced, replaced
 
 
@@ -155,13 +149,6 @@ def _log(entries: list[tuple], who: str, why: str) -> None:
             out.writerow(overlay.CHANGE_COLUMNS)
         when = datetime.now().isoformat(timespec="seconds")
         out.writerows([when, who, *entry, why] for entry in entries)
-
-
-def _login() -> str:
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return "unknown"
 
 
 def _refuse_if(problems: list[Problem], then: str = "nothing was written") -> None:

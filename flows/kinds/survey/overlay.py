@@ -72,21 +72,21 @@ def read_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
         return [c.strip() for c in reader.fieldnames or []], rows
 
 
+def lay_over(rows: list[dict[str, str]], over: list[dict[str, str]], key: tuple[str, ...]
+             ) -> tuple[list[dict[str, str]], int]:
+    """`over` laid over `rows`: a row with the key of one in `rows` replaces it in place, the
+    others follow in their order. Also says how many were replaced."""
+    laid = {tuple(r.get(k, "") for k in key): r for r in rows}
+    replaced = sum(tuple(r.get(k, "") for k in key) in laid for r in over)
+    laid |= {tuple(r.get(k, "") for k in key): r for r in over}
+    return list(laid.values()), replaced
+
+
 def merged(name: str, home_rows: list[dict[str, str]]) -> list[dict[str, str]]:
-    """The shipped rows of `name` with the home's laid over them: a home row replaces the
-    shipped row of its key, in place; the others follow in the home file's order."""
+    """The shipped rows of `name` with the home's laid over them."""
     shipped = shipped_folder() / name
-    rows = read_rows(shipped)[1] if shipped.is_file() else []
-    key = key_of(name)
-    at = {tuple(r.get(k, "") for k in key): i for i, r in enumerate(rows)}
-    for row in home_rows:
-        found = at.get(tuple(row.get(k, "") for k in key))
-        if found is None:
-            at[tuple(row.get(k, "") for k in key)] = len(rows)
-            rows.append(row)
-        else:
-            rows[found] = row
-    return rows
+    return lay_over(read_rows(shipped)[1] if shipped.is_file() else [], home_rows,
+                    key_of(name))[0]
 
 
 def csv_text(columns: tuple[str, ...], rows: list[dict[str, str]]) -> str:
