@@ -41,7 +41,8 @@ def check_columns(file_name: str, study: dict, layout: Layout) -> None:
                if variable in extra_names else f"variable {variable} of study "
                f"{study['study_id']} is not in the file")
         problems.append(Problem(file_name, "required variables present",
-                                f"{why} (datasets/reference/studies/study_variables.csv)",
+                                f"{why} (the study registry's study_variables.csv, "
+                                "shipped or AHUAL_HOME/studies/)",
                                 row=1, column=variable))
     if problems:
         raise InputRejected(problems)

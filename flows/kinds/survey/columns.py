@@ -5,8 +5,8 @@ age group), the study's questions, or extra columns (kept in raw, not estimated)
 design columns are found by their headers (`datasets/contracts/survey.yaml`) and every other
 column with codes in the codebook is a question. A column map says it explicitly, for files
 as statisticians hold them (`WTMEC2YR`, `SDMVSTRA`, ...): `FILE.map.yaml` beside the file,
-`--map PATH`, or the study's map in the registry (`datasets/reference/studies/maps/`). Its bytes
-are part of what the file is loaded as.
+`--map PATH`, or the study's map in the registry (`maps/<STUDY>.map.yaml`, AHUAL_HOME/studies/'s
+before the shipped one). Its bytes are part of what the file is loaded as.
 
     # S08.map.yaml: columns of the file -> what they are
     respondent_id: SEQN
